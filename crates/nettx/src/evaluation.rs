@@ -1,0 +1,332 @@
+//! The result of evaluating a case: recommendations, missing data, warnings,
+//! goals and the trace, with the stamps an audit log needs.
+//!
+//! Texts are not copied into an evaluation: each item holds codes, and its
+//! texts and citations are read from the rule table when asked for or
+//! serialized.
+
+use crate::case::{Case, Facts};
+use crate::knowledge::{missing_reason, RuleId, GUIDELINE_ID, GUIDELINE_VERSION};
+use crate::vocab::{
+    Category, Code, DiseaseState, Field, Goal, Intent, Set, Source, Strength, Urgency, WarningCode,
+};
+use serde::ser::{SerializeSeq, SerializeStruct};
+use serde::{Serialize, Serializer};
+use std::fmt;
+
+/// Name of the engine, as stamped in every evaluation.
+pub const ENGINE_NAME: &str = "nettx";
+/// Version of the engine (the crate version), as stamped in every evaluation.
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// One recommendation of an evaluation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recommendation {
+    pub(crate) code: Code,
+    pub(crate) strength: Strength,
+    pub(crate) urgency: Urgency,
+    pub(crate) rule: RuleId,
+}
+
+impl Recommendation {
+    /// The recommendation code.
+    pub fn code(&self) -> Code {
+        self.code
+    }
+    /// Surgery, medical, workup or referral.
+    pub fn category(&self) -> Category {
+        self.code.spec().category
+    }
+    /// Preferred, alternative or option.
+    pub fn strength(&self) -> Strength {
+        self.strength
+    }
+    /// What it aims at.
+    pub fn intent(&self) -> Intent {
+        self.code.spec().intent
+    }
+    /// Urgent or elective.
+    pub fn urgency(&self) -> Urgency {
+        self.urgency
+    }
+    /// One line saying what is recommended.
+    pub fn summary(&self) -> &'static str {
+        self.code.spec().summary
+    }
+    /// Why it is recommended for this case: the effect of the rule that made it.
+    pub fn rationale(&self) -> &'static str {
+        self.rule.spec().effect
+    }
+    /// The guideline statements that back the code.
+    pub fn sources(&self) -> &'static [Source] {
+        self.code.spec().sources
+    }
+    /// The decision rule that made (or last changed) this recommendation.
+    pub fn rule(&self) -> RuleId {
+        self.rule
+    }
+}
+
+/// A field the evaluation needed and did not have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Missing {
+    field: Field,
+}
+
+impl Missing {
+    /// The field to find out.
+    pub fn field(&self) -> Field {
+        self.field
+    }
+    /// The decision it blocks.
+    pub fn reason(&self) -> &'static str {
+        missing_reason(self.field)
+    }
+}
+
+impl WarningCode {
+    /// What the warning tells the clinician.
+    pub fn message(self) -> &'static str {
+        self.spec().message
+    }
+    /// The statements and references behind it.
+    pub fn sources(self) -> &'static [Source] {
+        self.spec().sources
+    }
+}
+
+/// One rule consulted during evaluation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TraceEntry {
+    pub(crate) rule: RuleId,
+    pub(crate) fired: bool,
+    /// The facts when the rule was consulted.
+    pub(crate) facts: Facts,
+}
+
+impl TraceEntry {
+    /// The rule.
+    pub fn rule(&self) -> RuleId {
+        self.rule
+    }
+    /// Whether its condition held.
+    pub fn fired(&self) -> bool {
+        self.fired
+    }
+    /// The condition, whether it held, and the facts it read with their
+    /// values, e.g. `metastatic is false: yes; facts: metastatic=false`.
+    pub fn detail(&self) -> TraceDetail<'_> {
+        TraceDetail(self)
+    }
+}
+
+/// The human-readable detail of a [`TraceEntry`] (formats without allocating).
+pub struct TraceDetail<'a>(&'a TraceEntry);
+
+impl fmt::Display for TraceDetail<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let e = self.0;
+        let spec = e.rule.spec();
+        f.write_str(spec.condition)?;
+        f.write_str(if e.fired { ": yes" } else { ": no" })?;
+        for (i, field) in spec.uses.iter().enumerate() {
+            f.write_str(if i == 0 { "; facts: " } else { ", " })?;
+            f.write_str(field.as_str())?;
+            f.write_str("=")?;
+            e.facts.show(*field, f)?;
+        }
+        Ok(())
+    }
+}
+
+/// The evaluation of one case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    pub(crate) case: Case,
+    pub(crate) in_scope: bool,
+    pub(crate) disease_state: DiseaseState,
+    pub(crate) goals: Set<Goal>,
+    pub(crate) recommendations: Vec<Recommendation>,
+    pub(crate) missing: Set<Field>,
+    pub(crate) warnings: Set<WarningCode>,
+    pub(crate) trace: Vec<TraceEntry>,
+}
+
+impl Evaluation {
+    /// The case that was evaluated (as given, before inferences).
+    pub fn case(&self) -> &Case {
+        &self.case
+    }
+    /// The caller's identifier, echoed.
+    pub fn case_id(&self) -> Option<&str> {
+        self.case.case_id()
+    }
+    /// SHA-256 of the case's canonical form (computed on each call).
+    pub fn case_digest(&self) -> String {
+        crate::canonical::case_digest(&self.case)
+    }
+    /// Whether the guideline covers this case.
+    pub fn in_scope(&self) -> bool {
+        self.in_scope
+    }
+    /// Localized, metastatic or undetermined, after the step-0 inferences.
+    pub fn disease_state(&self) -> DiseaseState {
+        self.disease_state
+    }
+    /// The goals of treatment the case calls for, in output order.
+    pub fn goals(&self) -> impl Iterator<Item = Goal> + Clone {
+        self.goals.iter()
+    }
+    /// The recommendations in output order (urgent first, then by strength,
+    /// then in code-table order).
+    pub fn recommendations(&self) -> &[Recommendation] {
+        &self.recommendations
+    }
+    /// The preferred recommendations, in output order.
+    pub fn preferred(&self) -> impl Iterator<Item = &Recommendation> {
+        self.recommendations
+            .iter()
+            .filter(|r| r.strength == Strength::Preferred)
+    }
+    /// Whether any recommendation is urgent.
+    pub fn is_urgent(&self) -> bool {
+        self.recommendations
+            .iter()
+            .any(|r| r.urgency == Urgency::Urgent)
+    }
+    /// Whether `code` is recommended (at any strength).
+    pub fn recommends(&self, code: Code) -> bool {
+        self.recommendations.iter().any(|r| r.code == code)
+    }
+    /// The fields the evaluation needed and did not have, in output order.
+    pub fn missing(&self) -> impl Iterator<Item = Missing> + Clone {
+        self.missing.iter().map(|field| Missing { field })
+    }
+    /// The safety warnings, in output order.
+    pub fn warnings(&self) -> impl Iterator<Item = WarningCode> + Clone {
+        self.warnings.iter()
+    }
+    /// Every rule consulted, in the order consulted.
+    pub fn trace(&self) -> &[TraceEntry] {
+        &self.trace
+    }
+    /// The evaluation as compact JSON (the interface's output schema).
+    pub fn to_json(&self) -> String {
+        let mut out = Vec::with_capacity(4096);
+        // Serializing static texts, enums and a validated case into a Vec
+        // cannot fail.
+        let _ = serde_json::to_writer(&mut out, self);
+        String::from_utf8(out).unwrap_or_default()
+    }
+}
+
+struct Listed<I>(I);
+
+impl<I, T> Serialize for Listed<I>
+where
+    I: Iterator<Item = T> + Clone,
+    T: Serialize,
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(None)?;
+        for item in self.0.clone() {
+            seq.serialize_element(&item)?;
+        }
+        seq.end()
+    }
+}
+
+struct Stamp(&'static str, &'static str, Option<&'static str>);
+
+impl Serialize for Stamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (first, second) = if self.2.is_some() {
+            ("id", "version")
+        } else {
+            ("name", "version")
+        };
+        let mut s = serializer.serialize_struct("Stamp", 3)?;
+        s.serialize_field(first, self.0)?;
+        s.serialize_field(second, self.1)?;
+        if let Some(digest) = self.2 {
+            s.serialize_field("digest", digest)?;
+        }
+        s.end()
+    }
+}
+
+impl Serialize for Recommendation {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Recommendation", 8)?;
+        s.serialize_field("code", &self.code)?;
+        s.serialize_field("category", &self.category())?;
+        s.serialize_field("strength", &self.strength)?;
+        s.serialize_field("intent", &self.intent())?;
+        s.serialize_field("urgency", &self.urgency)?;
+        s.serialize_field("summary", self.summary())?;
+        s.serialize_field("rationale", self.rationale())?;
+        s.serialize_field("sources", self.sources())?;
+        s.end()
+    }
+}
+
+impl Serialize for Missing {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Missing", 2)?;
+        s.serialize_field("field", &self.field)?;
+        s.serialize_field("reason", self.reason())?;
+        s.end()
+    }
+}
+
+struct WarningItem(WarningCode);
+
+impl Serialize for WarningItem {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Warning", 3)?;
+        s.serialize_field("code", &self.0)?;
+        s.serialize_field("message", self.0.message())?;
+        s.serialize_field("sources", self.0.sources())?;
+        s.end()
+    }
+}
+
+impl Serialize for TraceDetail<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl Serialize for TraceEntry {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("TraceEntry", 3)?;
+        s.serialize_field("rule", &self.rule)?;
+        s.serialize_field("fired", &self.fired)?;
+        s.serialize_field("detail", &self.detail())?;
+        s.end()
+    }
+}
+
+impl Serialize for Evaluation {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Evaluation", 13)?;
+        if let Some(id) = self.case_id() {
+            s.serialize_field("case_id", id)?;
+        }
+        let digest = crate::knowledge::guideline_digest();
+        s.serialize_field(
+            "guideline",
+            &Stamp(GUIDELINE_ID, GUIDELINE_VERSION, Some(digest)),
+        )?;
+        s.serialize_field("engine", &Stamp(ENGINE_NAME, ENGINE_VERSION, None))?;
+        s.serialize_field("case_digest", &self.case_digest())?;
+        s.serialize_field("in_scope", &self.in_scope)?;
+        s.serialize_field("disease_state", &self.disease_state)?;
+        s.serialize_field("goals", &Listed(self.goals.iter()))?;
+        s.serialize_field("recommendations", &self.recommendations)?;
+        s.serialize_field("missing", &Listed(self.missing()))?;
+        s.serialize_field("warnings", &Listed(self.warnings.iter().map(WarningItem)))?;
+        s.serialize_field("trace", &self.trace)?;
+        s.end()
+    }
+}

@@ -1,0 +1,111 @@
+//! The guideline as data: statements, references, recommendation codes,
+//! warnings, decision rules and missing-data reasons, in one table.
+//!
+//! Evaluation reads its texts and citations from here, `nettx rules` lists it,
+//! `docs/RULES.md` is generated from it, and its serialized form is hashed into
+//! the `guideline.digest` of every evaluation, so none of them can drift apart.
+
+mod codes;
+mod rules;
+mod statements;
+
+pub use codes::{CodeSpec, WarningSpec, CODES, WARNINGS};
+pub use rules::{missing_reason, MissingSpec, RuleId, RuleSpec, MISSING, RULES};
+pub use statements::{SourceSpec, SOURCES};
+
+use serde::Serialize;
+use std::sync::OnceLock;
+
+/// Identifier of the guideline this library implements.
+pub const GUIDELINE_ID: &str = "intestinal-net-treatment";
+/// Version of the knowledge in this table (changes whenever the table does).
+pub const GUIDELINE_VERSION: &str = "1.0.0";
+
+/// The whole rule table, as listed by `nettx rules --format json` and hashed
+/// into [`guideline_digest`].
+#[derive(Debug, Serialize)]
+pub struct Guideline {
+    /// [`GUIDELINE_ID`].
+    pub id: &'static str,
+    /// [`GUIDELINE_VERSION`].
+    pub version: &'static str,
+    /// Statements S0–S14 and references R1–R7.
+    pub sources: &'static [SourceSpec],
+    /// Recommendation codes.
+    pub codes: &'static [CodeSpec],
+    /// Safety warnings.
+    pub warnings: &'static [WarningSpec],
+    /// Decision rules.
+    pub rules: &'static [RuleSpec],
+    /// Reasons given for missing fields.
+    pub missing: &'static [MissingSpec],
+}
+
+/// The rule table.
+pub static GUIDELINE: Guideline = Guideline {
+    id: GUIDELINE_ID,
+    version: GUIDELINE_VERSION,
+    sources: &SOURCES,
+    codes: &CODES,
+    warnings: &WARNINGS,
+    rules: &RULES,
+    missing: &MISSING,
+};
+
+/// The rule table as compact JSON (computed once).
+pub fn guideline_json() -> &'static str {
+    static JSON: OnceLock<String> = OnceLock::new();
+    JSON.get_or_init(|| serde_json::to_string(&GUIDELINE).unwrap_or_default())
+}
+
+/// SHA-256 (lowercase hex) of [`guideline_json`] (computed once).
+pub fn guideline_digest() -> &'static str {
+    static DIGEST: OnceLock<String> = OnceLock::new();
+    DIGEST.get_or_init(|| crate::canonical::hex_sha256(guideline_json().as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vocab::{Code, Source, WarningCode};
+
+    #[test]
+    fn tables_are_in_vocabulary_order() {
+        for (i, c) in Code::ALL.iter().enumerate() {
+            assert_eq!(CODES[i].code, *c);
+        }
+        for (i, w) in WarningCode::ALL.iter().enumerate() {
+            assert_eq!(WARNINGS[i].code, *w);
+        }
+        for (i, s) in Source::ALL.iter().enumerate() {
+            assert_eq!(SOURCES[i].id, *s);
+        }
+        for (i, r) in RuleId::ALL.iter().enumerate() {
+            assert_eq!(RULES[i].id, *r, "rule table out of order at {i}");
+        }
+        assert_eq!(CODES.len(), Code::ALL.len());
+        assert_eq!(RULES.len(), RuleId::ALL.len());
+    }
+
+    #[test]
+    fn the_table_serializes_and_its_digest_is_stable() {
+        let json = guideline_json();
+        assert!(json.starts_with(r#"{"id":"intestinal-net-treatment","version":"1.0.0""#));
+        assert_eq!(guideline_digest().len(), 64);
+        assert_eq!(
+            guideline_digest(),
+            crate::canonical::hex_sha256(json.as_bytes())
+        );
+    }
+
+    #[test]
+    fn every_warning_rule_names_its_warning() {
+        for w in WarningCode::ALL {
+            let needle = format!("warning {}", w.as_str());
+            assert!(
+                RULES.iter().any(|r| r.effect == needle),
+                "no rule raises {w}"
+            );
+        }
+    }
+}

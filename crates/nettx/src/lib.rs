@@ -1,0 +1,91 @@
+//! # nettx: treatment recommendations for intestinal neuroendocrine tumours
+//!
+//! `nettx` takes a typed [`Case`] of a patient with an intestinal
+//! neuroendocrine tumour (NET, "carcinoid") and returns the recommendations
+//! of the guideline it implements: which operation or drug, how strongly, how
+//! urgently, why, with the statements that back each one, the data that are
+//! missing, and safety warnings.
+//!
+//! It is decision support for a clinician, who reviews the basis of every
+//! recommendation (the statements and references cited) before acting. It
+//! never guesses: an unknown fact stays unknown and is reported as missing
+//! where a decision needed it.
+//!
+//! ```
+//! use nettx::{Case, Code, Site};
+//!
+//! let case = Case::builder(Site::Ileum)
+//!     .metastatic(false)
+//!     .carcinoid_syndrome(false)
+//!     .build()?;
+//! let evaluation = nettx::evaluate(&case);
+//! assert_eq!(evaluation.recommendations()[0].code(), Code::SmallBowelResectionWithMesentery);
+//!
+//! let json = nettx::evaluate_json(r#"{"primary_site":"ileum","metastatic":false}"#)?;
+//! assert!(json.contains("SMALL_BOWEL_RESECTION_WITH_MESENTERY"));
+//! # Ok::<(), nettx::Error>(())
+//! ```
+//!
+//! The clinical knowledge is one table, [`knowledge::GUIDELINE`]; every
+//! evaluation carries its digest, the engine version and the case's digest.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod canonical;
+mod case;
+mod engine;
+mod error;
+mod evaluation;
+pub mod knowledge;
+mod parse;
+pub mod report;
+pub mod schema;
+mod vocab;
+
+pub use case::{
+    Case, CaseBuilder, Complications, MAX_CASE_ID_BYTES, MAX_TUMOR_SIZE_CM, MIN_TUMOR_SIZE_CM,
+};
+pub use error::Error;
+pub use evaluation::{
+    Evaluation, Missing, Recommendation, TraceDetail, TraceEntry, ENGINE_NAME, ENGINE_VERSION,
+};
+pub use knowledge::RuleId;
+pub use parse::MAX_CASE_JSON_BYTES;
+pub use vocab::{
+    Category, Code, Complication, DiseaseState, ErrorKind, Field, Goal, Histology, Intent, Set,
+    Site, Source, SsaResponse, Strength, Urgency, Vocabulary, WarningCode,
+};
+
+/// Evaluates a validated case. Cannot fail: a [`Case`] is valid by
+/// construction.
+pub fn evaluate(case: &Case) -> Evaluation {
+    engine::evaluate(case)
+}
+
+/// Evaluates one case given as JSON text and returns the evaluation as compact
+/// JSON, or the first problem of the input.
+///
+/// Limits: at most [`MAX_CASE_JSON_BYTES`] bytes (checked before parsing),
+/// nesting as deep as `serde_json` allows (128), `case_id` at most
+/// [`MAX_CASE_ID_BYTES`] bytes. Errors come in the order parse, unknown key,
+/// fields in table order, contradictions; [`Error::to_json`] gives the error
+/// document of the interface.
+pub fn evaluate_json(case_json: &str) -> Result<String, Error> {
+    let case = Case::from_json(case_json)?;
+    Ok(evaluate(&case).to_json())
+}
+
+/// Like [`evaluate_json`], for bytes that should be UTF-8 (invalid UTF-8 is a
+/// `parse` error). For callers that read raw input: files, sockets, C strings.
+pub fn evaluate_json_bytes(case_json: &[u8]) -> Result<String, Error> {
+    let case = parse::case_from_bytes(case_json)?;
+    Ok(evaluate(&case).to_json())
+}
+
+/// Parses a case from bytes that should be UTF-8 JSON, with the limits and
+/// error order of [`evaluate_json`].
+pub fn case_from_json_bytes(case_json: &[u8]) -> Result<Case, Error> {
+    parse::case_from_bytes(case_json)
+}

@@ -1,0 +1,366 @@
+//! JSON text to [`Case`], with the interface's limits and error order:
+//! parse errors, then the first unknown key, then fields in table order, then
+//! contradictions.
+//!
+//! The document is first read into one slot per known field (duplicate keys
+//! are refused, unknown keys remembered), and only then converted field by
+//! field, so the error reported does not depend on the order of the keys.
+
+use crate::case::{
+    check_case_id, check_contradictions, check_size, missing_site, Case, Complications, Facts,
+};
+use crate::error::Error;
+use crate::vocab::{join_names, Complication, Field, Histology, Site, SsaResponse};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::Deserialize;
+use serde_json::Value;
+use std::fmt;
+
+/// Largest accepted JSON text for one case, in bytes (checked before parsing).
+pub const MAX_CASE_JSON_BYTES: usize = 65_536;
+
+/// Longest excerpt of an offending value quoted back in a message.
+const MAX_QUOTED_CHARS: usize = 60;
+
+/// Parses a case from bytes that should be UTF-8 JSON.
+pub(crate) fn case_from_bytes(bytes: &[u8]) -> Result<Case, Error> {
+    check_len(bytes.len())?;
+    match std::str::from_utf8(bytes) {
+        Ok(text) => case_from_str(text),
+        Err(e) => Err(Error::parse(format!(
+            "the input is not valid UTF-8 (first bad byte at offset {}); send the case as UTF-8 JSON",
+            e.valid_up_to()
+        ))),
+    }
+}
+
+/// Parses a case from JSON text.
+pub(crate) fn case_from_str(json: &str) -> Result<Case, Error> {
+    check_len(json.len())?;
+    if json.starts_with('\u{feff}') {
+        return Err(Error::parse(
+            "the input starts with a byte-order mark; send the JSON without it",
+        ));
+    }
+    let mut de = serde_json::Deserializer::from_str(json);
+    let raw = RawCase::deserialize(&mut de).map_err(json_error)?;
+    de.end().map_err(json_error)?;
+    raw.into_case()
+}
+
+/// The path used by `impl Deserialize for Case` (any serde format).
+pub(crate) fn case_from_deserializer<'de, D: de::Deserializer<'de>>(
+    d: D,
+) -> Result<Case, D::Error> {
+    let raw = RawCase::deserialize(d)?;
+    raw.into_case().map_err(|e| de::Error::custom(e.message()))
+}
+
+fn check_len(len: usize) -> Result<(), Error> {
+    if len > MAX_CASE_JSON_BYTES {
+        return Err(Error::parse(format!(
+            "the input is {len} bytes; a case may be at most {MAX_CASE_JSON_BYTES} bytes of JSON"
+        )));
+    }
+    Ok(())
+}
+
+fn json_error(e: serde_json::Error) -> Error {
+    Error::parse(format!("the input is not a valid case document: {e}"))
+}
+
+/// A key of the case object: a known field, or an unknown key kept for the
+/// error message.
+enum Key {
+    Known(Field),
+    Unknown(String),
+}
+
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Key;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for KeySeed {
+    type Value = Key;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
+        Ok(match Field::from_name(v) {
+            Some(field) => Key::Known(field),
+            None => Key::Unknown(v.to_owned()),
+        })
+    }
+}
+
+/// The document after syntax checks: one raw value per known field.
+#[derive(Default)]
+struct RawCase {
+    values: [Option<Value>; 12],
+    first_unknown: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for RawCase {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(RawVisitor)
+    }
+}
+
+struct RawVisitor;
+
+impl<'de> Visitor<'de> for RawVisitor {
+    type Value = RawCase;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object holding the case's fields")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawCase, A::Error> {
+        let mut raw = RawCase::default();
+        let mut unknown_seen: Vec<String> = Vec::new();
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            match key {
+                Key::Known(field) => {
+                    let value = map.next_value::<Value>()?;
+                    let slot = raw
+                        .values
+                        .get_mut(field.index())
+                        .ok_or_else(|| de::Error::custom("internal: field index out of range"))?;
+                    if slot.is_some() {
+                        return Err(de::Error::custom(format!(
+                            "duplicate key `{field}`; each field may appear once"
+                        )));
+                    }
+                    *slot = Some(value);
+                }
+                Key::Unknown(name) => {
+                    map.next_value::<IgnoredAny>()?;
+                    if unknown_seen.contains(&name) {
+                        return Err(de::Error::custom(format!(
+                            "duplicate key `{}`; each field may appear once",
+                            quote_str(&name)
+                        )));
+                    }
+                    if raw.first_unknown.is_none() {
+                        raw.first_unknown = Some(name.clone());
+                    }
+                    unknown_seen.push(name);
+                }
+            }
+        }
+        Ok(raw)
+    }
+}
+
+impl RawCase {
+    fn take(&mut self, field: Field) -> Value {
+        self.values
+            .get_mut(field.index())
+            .and_then(Option::take)
+            .unwrap_or(Value::Null)
+    }
+
+    fn into_case(mut self) -> Result<Case, Error> {
+        if let Some(key) = self.first_unknown.take() {
+            let message = format!(
+                "unknown field `{}`; the accepted fields are {}",
+                quote_str(&key),
+                join_names(Field::ALL, Field::as_str)
+            );
+            return Err(Error::new(
+                crate::vocab::ErrorKind::Field,
+                Some(&key),
+                message,
+            ));
+        }
+        let case_id = match self.take(Field::CaseId) {
+            Value::Null => None,
+            Value::String(s) => {
+                check_case_id(&s)?;
+                Some(s)
+            }
+            other => return Err(wrong(Field::CaseId, "a string or null", &other)),
+        };
+        let site = match self.take(Field::PrimarySite) {
+            Value::Null => return Err(missing_site()),
+            Value::String(s) => Site::from_name(&s).ok_or_else(|| {
+                wrong(
+                    Field::PrimarySite,
+                    &one_of(Site::ALL, Site::as_str, false),
+                    &Value::String(s),
+                )
+            })?,
+            other => {
+                return Err(wrong(
+                    Field::PrimarySite,
+                    &one_of(Site::ALL, Site::as_str, false),
+                    &other,
+                ))
+            }
+        };
+        let histology = named(
+            self.take(Field::Histology),
+            Field::Histology,
+            Histology::ALL,
+            Histology::as_str,
+            Histology::from_name,
+        )?;
+        let size_cm = match self.take(Field::TumorSizeCm) {
+            Value::Null => None,
+            Value::Number(n) => {
+                let shown = n.to_string();
+                let v = n.as_f64().ok_or_else(|| {
+                    Error::field(
+                        Field::TumorSizeCm,
+                        format!("tumor_size_cm {shown} is not a usable number"),
+                    )
+                })?;
+                check_size(v, &shown)?;
+                Some(v)
+            }
+            other => return Err(wrong(Field::TumorSizeCm, "a number of cm or null", &other)),
+        };
+        let local_spread = boolean(self.take(Field::LocalSpread), Field::LocalSpread)?;
+        let metastatic = boolean(self.take(Field::Metastatic), Field::Metastatic)?;
+        let hepatic = boolean(
+            self.take(Field::HepaticMetastases),
+            Field::HepaticMetastases,
+        )?;
+        let extrahepatic = boolean(
+            self.take(Field::ExtrahepaticMetastases),
+            Field::ExtrahepaticMetastases,
+        )?;
+        let resectable = boolean(
+            self.take(Field::MetastasesResectable),
+            Field::MetastasesResectable,
+        )?;
+        let syndrome = boolean(
+            self.take(Field::CarcinoidSyndrome),
+            Field::CarcinoidSyndrome,
+        )?;
+        let complications = complications(self.take(Field::Complications))?;
+        let ssa_response = named(
+            self.take(Field::SsaResponse),
+            Field::SsaResponse,
+            SsaResponse::ALL,
+            SsaResponse::as_str,
+            SsaResponse::from_name,
+        )?;
+        let facts = Facts {
+            site,
+            histology,
+            size_cm,
+            local_spread,
+            metastatic,
+            hepatic,
+            extrahepatic,
+            resectable,
+            syndrome,
+            complications,
+            ssa_response,
+        };
+        check_contradictions(&facts)?;
+        Ok(Case { case_id, facts })
+    }
+}
+
+fn boolean(v: Value, field: Field) -> Result<Option<bool>, Error> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Bool(b) => Ok(Some(b)),
+        other => Err(wrong(field, "true, false or null (unknown)", &other)),
+    }
+}
+
+/// A string field with an `"unknown"` value (histology, ssa_response).
+fn named<T: Copy>(
+    v: Value,
+    field: Field,
+    all: &[T],
+    name: fn(T) -> &'static str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<Option<T>, Error> {
+    match &v {
+        Value::Null => Ok(None),
+        Value::String(s) if s == "unknown" => Ok(None),
+        Value::String(s) => match parse(s) {
+            Some(t) => Ok(Some(t)),
+            None => Err(wrong(field, &one_of(all, name, true), &v)),
+        },
+        _ => Err(wrong(field, &one_of(all, name, true), &v)),
+    }
+}
+
+fn complications(v: Value) -> Result<Complications, Error> {
+    let expected = || {
+        format!(
+            "a list of {} (or null for none)",
+            join_names(Complication::ALL, Complication::as_str)
+        )
+    };
+    let items = match v {
+        Value::Null => return Ok(Complications::new()),
+        Value::Array(items) => items,
+        other => return Err(wrong(Field::Complications, &expected(), &other)),
+    };
+    let mut set = Complications::new();
+    for (i, item) in items.iter().enumerate() {
+        match item.as_str().and_then(Complication::from_name) {
+            Some(c) => set.insert(c),
+            None => {
+                return Err(Error::field(
+                    Field::Complications,
+                    format!(
+                        "complications[{i}] must be one of {}, got {}",
+                        join_names(Complication::ALL, Complication::as_str),
+                        quote_value(item)
+                    ),
+                ))
+            }
+        }
+    }
+    Ok(set)
+}
+
+fn one_of<T: Copy>(all: &[T], name: fn(T) -> &'static str, unknown: bool) -> String {
+    let names = join_names(all, name);
+    if unknown {
+        format!("one of {names}, \"unknown\" or null")
+    } else {
+        format!("one of {names}")
+    }
+}
+
+fn wrong(field: Field, expected: &str, got: &Value) -> Error {
+    Error::field(
+        field,
+        format!("{field} must be {expected}, got {}", quote_value(got)),
+    )
+}
+
+/// The offending value as compact JSON, cut short when long.
+fn quote_value(v: &Value) -> String {
+    let text = match v {
+        Value::Array(_) => "a list".to_owned(),
+        Value::Object(_) => "an object".to_owned(),
+        other => other.to_string(),
+    };
+    shorten(text)
+}
+
+fn quote_str(s: &str) -> String {
+    let escaped: String = s.escape_debug().collect();
+    shorten(escaped)
+}
+
+fn shorten(text: String) -> String {
+    match text.char_indices().nth(MAX_QUOTED_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    }
+}
