@@ -11,7 +11,7 @@ use crate::case::{
 };
 use crate::error::Error;
 use crate::vocab::{join_names, Complication, Field, Histology, Site, SsaResponse};
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Value;
 use std::fmt;
@@ -139,7 +139,9 @@ impl<'de> Visitor<'de> for RawVisitor {
                     *slot = Some(value);
                 }
                 Key::Unknown(name) => {
-                    map.next_value::<IgnoredAny>()?;
+                    // Read as a Value (not skipped) so that the nesting limit
+                    // applies to unknown keys as to known ones.
+                    map.next_value::<Value>()?;
                     if unknown_seen.contains(&name) {
                         return Err(de::Error::custom(format!(
                             "duplicate key `{}`; each field may appear once",

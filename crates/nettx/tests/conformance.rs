@@ -1,0 +1,168 @@
+//! The conformance suite: the guideline's worked examples and the project's
+//! own cases (tests/conformance/*.json, shared with the C and Python tests),
+//! checked at decision level, and the golden outputs that every language must
+//! reproduce byte for byte.
+
+use serde_json::{json, Value};
+use std::path::PathBuf;
+
+fn conformance_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/conformance")
+}
+
+fn load(name: &str) -> Value {
+    let path = conformance_dir().join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The decision-level outcome of an evaluation, in the shape of `expected`.
+fn outcome(evaluation_json: &str, with_digest: bool) -> Value {
+    let o: Value = serde_json::from_str(evaluation_json).expect("evaluation is JSON");
+    let recs: Vec<Value> = o["recommendations"]
+        .as_array()
+        .expect("recommendations")
+        .iter()
+        .map(|r| json!({"code": r["code"], "strength": r["strength"], "urgency": r["urgency"]}))
+        .collect();
+    let fields: Vec<Value> = o["missing"]
+        .as_array()
+        .expect("missing")
+        .iter()
+        .map(|m| m["field"].clone())
+        .collect();
+    let warnings: Vec<Value> = o["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .map(|w| w["code"].clone())
+        .collect();
+    let mut out = json!({
+        "in_scope": o["in_scope"],
+        "disease_state": o["disease_state"],
+        "goals": o["goals"],
+        "recommendations": recs,
+        "missing": fields,
+        "warnings": warnings,
+    });
+    if with_digest {
+        out["case_digest"] = o["case_digest"].clone();
+    }
+    out
+}
+
+fn check_cases(cases: &[Value]) -> usize {
+    let mut failures = Vec::new();
+    for c in cases {
+        let title = c["title"].as_str().unwrap_or("?");
+        let input = serde_json::to_string(&c["case"]).expect("case");
+        let output = match nettx::evaluate_json(&input) {
+            Ok(o) => o,
+            Err(e) => {
+                failures.push(format!("{title}: unexpected error {}", e.to_json()));
+                continue;
+            }
+        };
+        let got = outcome(&output, c["expected"].get("case_digest").is_some());
+        if got != c["expected"] {
+            failures.push(format!(
+                "{title}:\n  expected {}\n  got      {got}",
+                c["expected"]
+            ));
+        }
+        // The typed path gives the same bytes as the JSON path.
+        let case = nettx::Case::from_json(&input).expect("valid case");
+        assert_eq!(
+            nettx::evaluate(&case).to_json(),
+            output,
+            "{title}: typed and JSON paths differ"
+        );
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+    cases.len()
+}
+
+#[test]
+fn guideline_examples_give_their_outcomes() {
+    let examples = load("guideline-examples.json");
+    let n = check_cases(examples.as_array().expect("array"));
+    assert_eq!(n, 14);
+}
+
+#[test]
+fn project_cases_give_their_outcomes() {
+    let doc = load("cases.json");
+    let n = check_cases(doc["cases"].as_array().expect("cases"));
+    assert!(n >= 40, "only {n} conformance cases");
+}
+
+#[test]
+fn error_inputs_give_their_kind_and_field() {
+    let doc = load("cases.json");
+    let mut failures = Vec::new();
+    for e in doc["errors"].as_array().expect("errors") {
+        let title = e["title"].as_str().unwrap_or("?");
+        let input = e["input"].as_str().expect("input text");
+        match nettx::evaluate_json(input) {
+            Ok(out) => failures.push(format!(
+                "{title}: accepted, gave {}",
+                &out[..80.min(out.len())]
+            )),
+            Err(err) => {
+                let doc: Value = serde_json::from_str(&err.to_json()).expect("error JSON");
+                let got = &doc["error"];
+                let want = &e["error"];
+                if got["kind"] != want["kind"] || got.get("field") != want.get("field") {
+                    failures.push(format!("{title}: expected {want}, got {got}"));
+                }
+                assert!(!err.message().is_empty(), "{title}: empty message");
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every case and error input, in file order, with its full output: the
+/// bytes the C and Python bindings must reproduce. Regenerate with
+/// `NETTX_UPDATE_GOLDEN=1 cargo test -p nettx --test conformance`.
+fn golden_lines() -> String {
+    let mut out = String::new();
+    let examples = load("guideline-examples.json");
+    let doc = load("cases.json");
+    let cases = examples
+        .as_array()
+        .expect("examples")
+        .iter()
+        .chain(doc["cases"].as_array().expect("cases"));
+    for c in cases {
+        let input = serde_json::to_string(&c["case"]).expect("case");
+        out.push_str(&nettx::evaluate_json(&input).unwrap_or_else(|e| e.to_json()));
+        out.push('\n');
+    }
+    for e in doc["errors"].as_array().expect("errors") {
+        let input = e["input"].as_str().expect("input");
+        out.push_str(&nettx::evaluate_json(input).unwrap_or_else(|e| e.to_json()));
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn golden_outputs_are_current() {
+    let path = conformance_dir().join("golden.jsonl");
+    let now = golden_lines();
+    if std::env::var_os("NETTX_UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &now).expect("write golden");
+    }
+    let stored = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        stored == now,
+        "tests/conformance/golden.jsonl is out of date; if the change is intended, rerun with NETTX_UPDATE_GOLDEN=1 and review the diff"
+    );
+}
