@@ -38,6 +38,7 @@ mod case;
 mod engine;
 mod error;
 mod evaluation;
+mod json_out;
 pub mod knowledge;
 mod parse;
 pub mod report;

@@ -166,3 +166,34 @@ fn golden_outputs_are_current() {
         "tests/conformance/golden.jsonl is out of date; if the change is intended, rerun with NETTX_UPDATE_GOLDEN=1 and review the diff"
     );
 }
+
+/// The fast writer behind `Evaluation::to_json` and the serde
+/// implementation give the same bytes.
+#[test]
+fn fast_writer_matches_serde() {
+    let examples = load("guideline-examples.json");
+    let doc = load("cases.json");
+    let mut n = 0;
+    for c in examples
+        .as_array()
+        .expect("examples")
+        .iter()
+        .chain(doc["cases"].as_array().expect("cases"))
+    {
+        let case = nettx::Case::from_json(&c["case"].to_string()).expect("valid");
+        let ev = nettx::evaluate(&case);
+        assert_eq!(
+            ev.to_json(),
+            serde_json::to_string(&ev).expect("serde"),
+            "{}",
+            c["title"]
+        );
+        n += 1;
+    }
+    // A case_id that needs escaping.
+    let case = nettx::Case::from_json(r#"{"case_id":"a\"b\\c\n\u0001é","primary_site":"ileum"}"#)
+        .expect("valid");
+    let ev = nettx::evaluate(&case);
+    assert_eq!(ev.to_json(), serde_json::to_string(&ev).expect("serde"));
+    assert!(n >= 68);
+}

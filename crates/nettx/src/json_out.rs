@@ -1,0 +1,177 @@
+//! The compact JSON writer behind [`crate::Evaluation::to_json`].
+//!
+//! It writes the same bytes as the serde `Serialize` implementation (a test
+//! compares the two over every conformance case and arbitrary cases), but
+//! appends straight into one buffer and skips the escaping pass for the many
+//! texts that need none, which keeps the round trip within its budget.
+
+use crate::evaluation::{Evaluation, Recommendation, TraceEntry};
+use crate::knowledge::{self, GUIDELINE_ID, GUIDELINE_VERSION};
+use crate::vocab::{Source, WarningCode};
+use std::fmt::{self, Write as _};
+use std::sync::OnceLock;
+
+/// Appends `s` as a JSON string (quoted and escaped).
+fn string(out: &mut String, s: &str) {
+    out.push('"');
+    raw_escaped(out, s);
+    out.push('"');
+}
+
+/// Appends the escaped contents of `s`, without quotes.
+fn raw_escaped(out: &mut String, s: &str) {
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(s);
+        return;
+    }
+    // Rare path: let serde_json escape, then drop its quotes.
+    let quoted = serde_json::to_string(s).unwrap_or_default();
+    out.push_str(
+        quoted
+            .get(1..quoted.len().saturating_sub(1))
+            .unwrap_or_default(),
+    );
+}
+
+/// A `fmt::Write` that escapes what it is given into a JSON string body.
+struct Escaping<'a>(&'a mut String);
+
+impl fmt::Write for Escaping<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        raw_escaped(self.0, s);
+        Ok(())
+    }
+}
+
+fn key(out: &mut String, first: bool, name: &str) {
+    if !first {
+        out.push(',');
+    }
+    out.push('"');
+    out.push_str(name);
+    out.push_str("\":");
+}
+
+fn names<T: Copy>(out: &mut String, items: impl Iterator<Item = T>, name: fn(T) -> &'static str) {
+    out.push('[');
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        string(out, name(item));
+    }
+    out.push(']');
+}
+
+fn sources(out: &mut String, list: &[Source]) {
+    names(out, list.iter().copied(), Source::as_str);
+}
+
+/// `"guideline":{…},"engine":{…},` — the same for every evaluation.
+fn stamps() -> &'static str {
+    static STAMPS: OnceLock<String> = OnceLock::new();
+    STAMPS.get_or_init(|| {
+        let mut s = String::new();
+        s.push_str("\"guideline\":{\"id\":");
+        string(&mut s, GUIDELINE_ID);
+        s.push_str(",\"version\":");
+        string(&mut s, GUIDELINE_VERSION);
+        s.push_str(",\"digest\":");
+        string(&mut s, knowledge::guideline_digest());
+        s.push_str("},\"engine\":{\"name\":");
+        string(&mut s, crate::ENGINE_NAME);
+        s.push_str(",\"version\":");
+        string(&mut s, crate::ENGINE_VERSION);
+        s.push_str("},");
+        s
+    })
+}
+
+fn recommendation(out: &mut String, r: &Recommendation) {
+    out.push_str("{\"code\":");
+    string(out, r.code().as_str());
+    key(out, false, "category");
+    string(out, r.category().as_str());
+    key(out, false, "strength");
+    string(out, r.strength().as_str());
+    key(out, false, "intent");
+    string(out, r.intent().as_str());
+    key(out, false, "urgency");
+    string(out, r.urgency().as_str());
+    key(out, false, "summary");
+    string(out, r.summary());
+    key(out, false, "rationale");
+    string(out, r.rationale());
+    key(out, false, "sources");
+    sources(out, r.sources());
+    out.push('}');
+}
+
+fn warning(out: &mut String, w: WarningCode) {
+    out.push_str("{\"code\":");
+    string(out, w.as_str());
+    key(out, false, "message");
+    string(out, w.message());
+    key(out, false, "sources");
+    sources(out, w.sources());
+    out.push('}');
+}
+
+fn trace_entry(out: &mut String, e: &TraceEntry) {
+    out.push_str("{\"rule\":");
+    string(out, e.rule().as_str());
+    out.push_str(if e.fired() {
+        ",\"fired\":true,\"detail\":\""
+    } else {
+        ",\"fired\":false,\"detail\":\""
+    });
+    let _ = write!(Escaping(out), "{}", e.detail());
+    out.push_str("\"}");
+}
+
+fn list<T>(out: &mut String, items: impl Iterator<Item = T>, mut each: impl FnMut(&mut String, T)) {
+    out.push('[');
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        each(out, item);
+    }
+    out.push(']');
+}
+
+/// The evaluation as compact JSON, keys in the interface's order.
+pub(crate) fn evaluation(ev: &Evaluation) -> String {
+    let mut out = String::with_capacity(4096);
+    out.push('{');
+    if let Some(id) = ev.case_id() {
+        out.push_str("\"case_id\":");
+        string(&mut out, id);
+        out.push(',');
+    }
+    out.push_str(stamps());
+    key(&mut out, true, "case_digest");
+    string(&mut out, &ev.case_digest());
+    key(&mut out, false, "in_scope");
+    out.push_str(if ev.in_scope() { "true" } else { "false" });
+    key(&mut out, false, "disease_state");
+    string(&mut out, ev.disease_state().as_str());
+    key(&mut out, false, "goals");
+    names(&mut out, ev.goals(), |g| g.as_str());
+    key(&mut out, false, "recommendations");
+    list(&mut out, ev.recommendations().iter(), recommendation);
+    key(&mut out, false, "missing");
+    list(&mut out, ev.missing(), |out, m| {
+        out.push_str("{\"field\":");
+        string(out, m.field().as_str());
+        key(out, false, "reason");
+        string(out, m.reason());
+        out.push('}');
+    });
+    key(&mut out, false, "warnings");
+    list(&mut out, ev.warnings(), warning);
+    key(&mut out, false, "trace");
+    list(&mut out, ev.trace().iter(), trace_entry);
+    out.push('}');
+    out
+}
