@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Every test of the project, as `make test` (the README's test command) and CI
+# run it. Installs nothing system-wide; needs a Rust toolchain with rustfmt
+# and clippy (rustup), Python 3 and a C compiler (used by later suites).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain"
+cargo --version
+rustc --version
+
+step "formatting (cargo fmt --check)"
+cargo fmt --all -- --check
+
+step "lints (cargo clippy --all-targets -D warnings)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Rust tests: unit, conformance, properties, bad input, CLI, doc tests"
+cargo test --workspace --locked
+
+step "rule documentation and schemas match the code (also checked by the tests above)"
+cargo run --quiet --locked -p nettx-cli -- rules --format markdown | diff -u docs/RULES.md -
+
+step "all tests passed"
