@@ -2,6 +2,9 @@
 //! trace) and the `evaluate_json` round trip, over the conformance cases.
 //! Run with `cargo bench -p nettx`; figures go to BENCHMARKS.md.
 
+// The criterion macros generate undocumented items.
+#![allow(missing_docs)]
+
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use serde_json::Value;
 
