@@ -65,8 +65,22 @@ fn check_len(len: usize) -> Result<(), Error> {
     Ok(())
 }
 
+/// A parse error from serde_json. Its message can quote a whole offending
+/// value (a megabyte top-level string, say), so long messages are cut to an
+/// excerpt, keeping the position.
 fn json_error(e: serde_json::Error) -> Error {
-    Error::parse(format!("the input is not a valid case document: {e}"))
+    let text = e.to_string();
+    let text = if text.chars().nth(4 * MAX_QUOTED_CHARS).is_some() {
+        format!(
+            "{} at line {} column {}",
+            shorten(text, 2 * MAX_QUOTED_CHARS),
+            e.line(),
+            e.column()
+        )
+    } else {
+        text
+    };
+    Error::parse(format!("the input is not a valid case document: {text}"))
 }
 
 /// A key of the case object: a known field, or an unknown key kept for the
@@ -352,16 +366,17 @@ fn quote_value(v: &Value) -> String {
         Value::Object(_) => "an object".to_owned(),
         other => other.to_string(),
     };
-    shorten(text)
+    shorten(text, MAX_QUOTED_CHARS)
 }
 
 fn quote_str(s: &str) -> String {
     let escaped: String = s.escape_debug().collect();
-    shorten(escaped)
+    shorten(escaped, MAX_QUOTED_CHARS)
 }
 
-fn shorten(text: String) -> String {
-    match text.char_indices().nth(MAX_QUOTED_CHARS) {
+/// `text` cut to at most `max` characters, with an ellipsis when cut.
+fn shorten(text: String, max: usize) -> String {
+    match text.char_indices().nth(max) {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text,
     }
