@@ -85,6 +85,24 @@ pub fn evaluate_json_bytes(case_json: &[u8]) -> Result<String, Error> {
     Ok(evaluate(&case).to_json())
 }
 
+/// Builds a case from field/value pairs, as bindings for other languages
+/// have them (a Python dict, a DataFrame row), with the same checks, messages
+/// and error order as [`evaluate_json`]: the first unknown key in iteration
+/// order, then fields in table order, then contradictions. `null` values are
+/// unknown, as in JSON.
+///
+/// ```
+/// use serde_json::json;
+/// let case = nettx::case_from_entries([("primary_site", json!("ileum")), ("metastatic", json!(false))])?;
+/// assert_eq!(case.metastatic(), Some(false));
+/// # Ok::<(), nettx::Error>(())
+/// ```
+pub fn case_from_entries<K: AsRef<str>>(
+    entries: impl IntoIterator<Item = (K, serde_json::Value)>,
+) -> Result<Case, Error> {
+    parse::case_from_entries(entries)
+}
+
 /// Parses a case from bytes that should be UTF-8 JSON, with the limits and
 /// error order of [`evaluate_json`].
 pub fn case_from_json_bytes(case_json: &[u8]) -> Result<Case, Error> {

@@ -48,6 +48,42 @@ pub(crate) fn case_from_str(json: &str) -> Result<Case, Error> {
     raw.into_case()
 }
 
+/// Builds a case from key/value pairs (a Python dict, a table row), with the
+/// checks, messages and error order of JSON input. A key given twice is a
+/// parse error; the first unknown key in iteration order is reported.
+pub(crate) fn case_from_entries<K: AsRef<str>>(
+    entries: impl IntoIterator<Item = (K, Value)>,
+) -> Result<Case, Error> {
+    let mut raw = RawCase::default();
+    let mut unknown_seen: Vec<String> = Vec::new();
+    for (key, value) in entries {
+        let key = key.as_ref();
+        match Field::from_name(key) {
+            Some(field) => match raw.values.get_mut(field.index()) {
+                Some(slot) if slot.is_none() => *slot = Some(value),
+                _ => {
+                    return Err(Error::parse(format!(
+                        "duplicate key `{field}`; each field may appear once"
+                    )))
+                }
+            },
+            None => {
+                if unknown_seen.iter().any(|k| k == key) {
+                    return Err(Error::parse(format!(
+                        "duplicate key `{}`; each field may appear once",
+                        quote_str(key)
+                    )));
+                }
+                if raw.first_unknown.is_none() {
+                    raw.first_unknown = Some(key.to_owned());
+                }
+                unknown_seen.push(key.to_owned());
+            }
+        }
+    }
+    raw.into_case()
+}
+
 /// The path used by `impl Deserialize for Case` (any serde format).
 pub(crate) fn case_from_deserializer<'de, D: de::Deserializer<'de>>(
     d: D,

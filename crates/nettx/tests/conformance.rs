@@ -197,3 +197,55 @@ fn fast_writer_matches_serde() {
     assert_eq!(ev.to_json(), serde_json::to_string(&ev).expect("serde"));
     assert!(n >= 68);
 }
+
+/// `case_from_entries` (the path of the Python binding) agrees with JSON
+/// input on every conformance case and every error input that is an object.
+#[test]
+fn entries_path_matches_json_path() {
+    let examples = load("guideline-examples.json");
+    let doc = load("cases.json");
+    for c in examples
+        .as_array()
+        .expect("examples")
+        .iter()
+        .chain(doc["cases"].as_array().expect("cases"))
+    {
+        let entries = c["case"].as_object().expect("object").clone();
+        let case = nettx::case_from_entries(entries).expect("valid");
+        assert_eq!(
+            Ok(case),
+            nettx::Case::from_json(&c["case"].to_string()),
+            "{}",
+            c["title"]
+        );
+    }
+    let mut compared = 0;
+    for e in doc["errors"].as_array().expect("errors") {
+        let input = e["input"].as_str().expect("input");
+        // Only well-formed objects without duplicate keys have a map form.
+        let Ok(Value::Object(map)) = serde_json::from_str::<Value>(input) else {
+            continue;
+        };
+        // (serde_json's Map is sorted, so document order among several
+        // unknown keys is lost: skip those.)
+        let unknown = map
+            .keys()
+            .filter(|k| nettx::Field::from_name(k).is_none())
+            .count();
+        if map.len() != input.matches("\":").count()
+            || input.len() > nettx::MAX_CASE_JSON_BYTES
+            || unknown > 1
+        {
+            continue;
+        }
+        let via_entries = nettx::case_from_entries(map)
+            .map(|_| ())
+            .map_err(|e| e.to_json());
+        let via_json = nettx::Case::from_json(input)
+            .map(|_| ())
+            .map_err(|e| e.to_json());
+        assert_eq!(via_entries, via_json, "{}", e["title"]);
+        compared += 1;
+    }
+    assert!(compared >= 25, "only {compared} error inputs compared");
+}
