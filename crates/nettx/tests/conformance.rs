@@ -3,11 +3,13 @@
 //! checked at decision level, and the golden outputs that every language must
 //! reproduce byte for byte.
 
+mod support;
+
 use serde_json::{json, Value};
 use std::path::PathBuf;
 
 fn conformance_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/conformance")
+    support::repo_root().join("tests/conformance")
 }
 
 fn load(name: &str) -> Value {
@@ -155,15 +157,10 @@ fn golden_lines() -> String {
 
 #[test]
 fn golden_outputs_are_current() {
-    let path = conformance_dir().join("golden.jsonl");
-    let now = golden_lines();
-    if std::env::var_os("NETTX_UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, &now).expect("write golden");
-    }
-    let stored = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        stored == now,
-        "tests/conformance/golden.jsonl is out of date; if the change is intended, rerun with NETTX_UPDATE_GOLDEN=1 and review the diff"
+    support::assert_file_current(
+        "tests/conformance/golden.jsonl",
+        &golden_lines(),
+        "NETTX_UPDATE_GOLDEN",
     );
 }
 

@@ -2,20 +2,10 @@
 //! documentation) must match what the code generates now. Regenerate with
 //! `NETTX_UPDATE_GENERATED=1 cargo test -p nettx --test generated_files`.
 
-use std::path::PathBuf;
+mod support;
 
 fn check(relative: &str, now: &str) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(relative);
-    if std::env::var_os("NETTX_UPDATE_GENERATED").is_some() {
-        std::fs::write(&path, now).expect("write generated file");
-    }
-    let stored = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        stored == now,
-        "{relative} is out of date with the code; regenerate with NETTX_UPDATE_GENERATED=1 cargo test -p nettx --test generated_files"
-    );
+    support::assert_file_current(relative, now, "NETTX_UPDATE_GENERATED");
 }
 
 #[test]
@@ -52,10 +42,9 @@ fn rules_documentation_is_current() {
 #[test]
 fn golden_outputs_fit_the_evaluation_schema() {
     let schema = nettx::schema::evaluation_schema();
-    let golden = std::fs::read_to_string(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/conformance/golden.jsonl"),
-    )
-    .expect("golden outputs");
+    let golden =
+        std::fs::read_to_string(support::repo_root().join("tests/conformance/golden.jsonl"))
+            .expect("golden outputs");
     let mut checked = 0;
     for line in golden.lines().filter(|l| !l.starts_with(r#"{"error""#)) {
         let v: serde_json::Value = serde_json::from_str(line).expect("json");
