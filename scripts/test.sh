@@ -25,4 +25,7 @@ cargo test --workspace --locked
 step "rule documentation and schemas match the code (also checked by the tests above)"
 cargo run --quiet --locked -p nettx-cli -- rules --format markdown | diff -u docs/RULES.md -
 
+step "C and C++: JSON and typed API, both libraries, threads, valgrind, ASan/UBSan, install and link"
+tests/c/run.sh
+
 step "all tests passed"

@@ -1,0 +1,58 @@
+//! # libnettx: the C ABI of nettx
+//!
+//! This crate builds `libnettx.so` and `libnettx.a`, whose interface is the
+//! header `include/nettx.h` (generated from this source by cbindgen; see
+//! `cbindgen.toml` for the conventions every function follows, which head the
+//! header). It holds no clinical logic: every decision, text and check comes
+//! from the core crate (`nettx`, used here as `nettx_core`); this crate only
+//! converts between C and Rust types and manages memory across the boundary.
+//!
+//! - `json.rs`: the fixed entry points of the interface (`nettx_version`,
+//!   `nettx_evaluate_json`, `nettx_string_free`) and `nettx_error_read`;
+//! - `case.rs`: `nettx_case`, its enums, and its conversion through the core's
+//!   checks;
+//! - `evaluation.rs`: `nettx_evaluate` and the `nettx_evaluation` handle;
+//! - `vocab.rs`: the output enums and the names of every vocabulary;
+//! - `texts.rs`: the static C strings, read from the core once;
+//! - `util.rs`: the panic boundary and bounded reading of C strings.
+//!
+//! Every export catches panics (`util::guard`) and reports them as
+//! `NETTX_ERR_PANIC`; no unwind crosses into C.
+
+#![allow(non_camel_case_types)]
+
+mod case;
+mod evaluation;
+mod json;
+mod status;
+mod texts;
+mod util;
+mod vocab;
+
+pub use case::{
+    nettx_case, nettx_case_init, nettx_complication, nettx_fact, nettx_histology, nettx_site,
+    nettx_ssa_response, NETTX_COMPLICATION_BIT_BLEEDING, NETTX_COMPLICATION_BIT_BOWEL_OBSTRUCTION,
+    NETTX_COMPLICATION_BIT_INTESTINAL_ISCHEMIA, NETTX_COMPLICATION_BIT_OTHER,
+    NETTX_COMPLICATION_BIT_PERFORATION,
+};
+pub use evaluation::*;
+pub use json::{
+    nettx_error_read, nettx_evaluate_json, nettx_evaluate_json_len, nettx_string_free,
+    nettx_version,
+};
+pub use status::nettx_status;
+pub use vocab::*;
+
+// The version macros of the header. cbindgen copies these literals; the
+// string NETTX_VERSION is assembled from them in the header (cbindgen.toml,
+// `after_includes`). tests/header.rs checks both against Cargo.toml.
+
+/// Major version of the library this header belongs to.
+pub const NETTX_VERSION_MAJOR: u32 = 0;
+/// Minor version of the library this header belongs to.
+pub const NETTX_VERSION_MINOR: u32 = 1;
+/// Patch version of the library this header belongs to.
+pub const NETTX_VERSION_PATCH: u32 = 0;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# Tests of the C ABI (libnettx, include/nettx.h, include/nettx.hpp), the way a
+# C or C++ developer uses it:
+#
+#   1. `make install PREFIX=<temp>`: release build, lib + headers + nettx.pc +
+#      CMake package, SONAME and symbolic links;
+#   2. the headers compile as C99, C11 and C++17, each included twice, with
+#      -Wall -Wextra -Werror -pedantic;
+#   3. tests/c/test_nettx.c (C99) and tests/cpp/test_nettx.cpp (C++17), built
+#      with pkg-config against the installed shared library and against the
+#      static one: the conformance suite through the JSON and the typed entry
+#      points, byte for byte against tests/conformance/golden.jsonl, every
+#      error kind and its status, NULL arguments, bounds, names, 8 threads;
+#   4. the same C test under valgrind (no invalid access, no definite leak)
+#      and under AddressSanitizer + UndefinedBehaviorSanitizer (static lib);
+#      the C++ test under valgrind;
+#   5. examples/c and examples/cpp built with pkg-config (and CMake's
+#      find_package(nettx) when cmake is installed) and run.
+#
+# Needs a Rust toolchain, gcc/g++, make, python3 and valgrind; pkg-config is
+# installed with apt-get when missing (as root), else explicit -I/-L flags are
+# used. Ends with "C ABI: N passed, M failed"; exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+export PATH="$HOME/.cargo/bin:$PATH"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+START=$SECONDS
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/nettx-c-abi.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+PREFIX="$TMP/prefix"
+DATA="$TMP/data"
+BIN="$TMP/bin"
+mkdir -p "$BIN"
+
+PASSED=0
+FAILED=0
+step() { printf '\n--> %s\n' "$*"; }
+note() { printf '    note: %s\n' "$*"; }
+pass() { PASSED=$((PASSED + 1)); }
+fail() {
+    FAILED=$((FAILED + 1))
+    printf 'FAIL: %s\n' "$*" >&2
+}
+
+# check WHAT CMD...: one check, passed when CMD exits 0 (its output is shown
+# only on failure).
+check() {
+    local what=$1
+    shift
+    if "$@" > "$TMP/check.log" 2>&1; then
+        pass
+    else
+        fail "$what"
+        tail -n 40 "$TMP/check.log" >&2
+    fi
+}
+
+# suite WHAT CMD...: a test program that prints "RESULT passed=N failed=M";
+# adds its counts, and one failure if it exits non-zero or prints no result.
+suite() {
+    local what=$1
+    shift
+    "$@" > "$TMP/suite.out" 2> "$TMP/suite.err"
+    local rc=$?
+    local result
+    result=$(grep '^RESULT ' "$TMP/suite.out" | tail -n 1)
+    if [[ $result =~ passed=([0-9]+)\ failed=([0-9]+) ]]; then
+        PASSED=$((PASSED + BASH_REMATCH[1]))
+        FAILED=$((FAILED + BASH_REMATCH[2]))
+        printf '    %s: %s passed, %s failed\n' "$what" "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"
+    fi
+    if [[ $rc -ne 0 || -z $result ]]; then
+        fail "$what (exit status $rc)"
+        head -n 60 "$TMP/suite.err" >&2
+    fi
+}
+
+finish() {
+    printf '\n(%ss)\nC ABI: %d passed, %d failed\n' "$((SECONDS - START))" "$PASSED" "$FAILED"
+    [[ $FAILED -eq 0 ]]
+    exit
+}
+
+CFLAGS_STRICT=(-std=c99 -Wall -Wextra -Werror -pedantic)
+CXXFLAGS_STRICT=(-std=c++17 -Wall -Wextra -Werror -pedantic)
+
+step "make install PREFIX=<temp> (release build of crates/nettx-ffi)"
+if make --no-print-directory install PREFIX="$PREFIX" > "$TMP/install.log" 2>&1; then
+    pass
+else
+    fail "make install"
+    tail -n 40 "$TMP/install.log" >&2
+    finish
+fi
+VERSION=$(sed -n 's/^version = "\([^"]*\)"/\1/p' Cargo.toml | head -n 1)
+MAJOR=${VERSION%%.*}
+MINOR=${VERSION#*.}
+MINOR=${MINOR%%.*}
+if [[ $MAJOR == 0 ]]; then SOVERSION="0.$MINOR"; else SOVERSION=$MAJOR; fi
+for f in "lib/libnettx.so.$VERSION" "lib/libnettx.a" include/nettx.h include/nettx.hpp \
+    lib/pkgconfig/nettx.pc lib/cmake/nettx/nettxConfig.cmake lib/cmake/nettx/nettxConfigVersion.cmake; do
+    check "installed $f" test -f "$PREFIX/$f"
+done
+check "lib/libnettx.so.$SOVERSION -> libnettx.so.$VERSION" test "$(readlink "$PREFIX/lib/libnettx.so.$SOVERSION")" = "libnettx.so.$VERSION"
+check "lib/libnettx.so -> libnettx.so.$SOVERSION" test "$(readlink "$PREFIX/lib/libnettx.so")" = "libnettx.so.$SOVERSION"
+if command -v readelf > /dev/null; then
+    check "SONAME libnettx.so.$SOVERSION" grep -q "Library soname: \[libnettx.so.$SOVERSION\]" \
+        <(readelf -d "$PREFIX/lib/libnettx.so.$VERSION")
+fi
+check "installed headers are the repository's" cmp include/nettx.h "$PREFIX/include/nettx.h"
+# Only the nettx_ functions are exported by the shared library.
+check "exports only nettx_* functions" bash -c \
+    "! nm -D --defined-only '$PREFIX/lib/libnettx.so' | awk '\$2 == \"T\" {print \$3}' | grep -v '^nettx_'"
+
+step "pkg-config"
+if ! command -v pkg-config > /dev/null && [[ $(id -u) -eq 0 ]] && command -v apt-get > /dev/null; then
+    note "pkg-config not found: installing it with apt-get"
+    apt-get install -y -qq pkg-config > "$TMP/apt.log" 2>&1 ||
+        { apt-get update -qq > /dev/null 2>&1 && apt-get install -y -qq pkg-config >> "$TMP/apt.log" 2>&1; }
+fi
+export PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig"
+if command -v pkg-config > /dev/null; then
+    check "pkg-config --modversion nettx is $VERSION" test "$(pkg-config --modversion nettx)" = "$VERSION"
+    read -r -a NETTX_CFLAGS <<< "$(pkg-config --cflags nettx)"
+    read -r -a NETTX_LIBS <<< "$(pkg-config --libs nettx)"
+    # Static: libnettx.a by name, then what it needs (Libs.private).
+    read -r -a NETTX_STATIC_LIBS <<< "$(pkg-config --static --libs-only-l nettx | sed 's/-lnettx//')"
+    HAVE_PKG_CONFIG=1
+else
+    note "pkg-config not available: using explicit -I/-L flags"
+    NETTX_CFLAGS=(-I"$PREFIX/include")
+    NETTX_LIBS=(-L"$PREFIX/lib" -lnettx)
+    NETTX_STATIC_LIBS=(-lgcc_s -lutil -lrt -lpthread -lm -ldl)
+    HAVE_PKG_CONFIG=0
+fi
+STATIC_LINK=("$PREFIX/lib/libnettx.a" "${NETTX_STATIC_LIBS[@]}")
+export LD_LIBRARY_PATH="$PREFIX/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+
+step "test data from tests/conformance"
+check "prepare.py" python3 tests/c/prepare.py tests/conformance "$DATA"
+ARGS=(tests/conformance/golden.jsonl "$DATA/inputs.hex" "$DATA/typed.txt")
+
+step "headers: C99, C11, C++17, included twice, -Wall -Wextra -Werror -pedantic"
+cat > "$TMP/twice.c" << 'EOF'
+#include "nettx.h"
+#include "nettx.h"
+#include <string.h>
+int main(void) {
+    nettx_case c;
+    nettx_case_init(&c);
+    return strcmp(nettx_version(), NETTX_VERSION) != 0;
+}
+EOF
+cat > "$TMP/twice.cpp" << 'EOF'
+#include "nettx.h"
+#include "nettx.hpp"
+#include "nettx.h"
+#include "nettx.hpp"
+#include <cstring>
+int main() {
+    nettx_case c;
+    nettx_case_init(&c);
+    return nettx::version() != NETTX_VERSION || std::strcmp(nettx_version(), NETTX_VERSION) != 0;
+}
+EOF
+check "nettx.h as C99, twice" gcc "${CFLAGS_STRICT[@]}" "${NETTX_CFLAGS[@]}" "$TMP/twice.c" "${NETTX_LIBS[@]}" -o "$BIN/twice99"
+check "run (C99)" "$BIN/twice99"
+check "nettx.h as C11, twice" gcc -std=c11 -Wall -Wextra -Werror -pedantic "${NETTX_CFLAGS[@]}" -c "$TMP/twice.c" -o "$BIN/twice11.o"
+check "nettx.h as C++17 (the .c file compiled as C++), twice" g++ -x c++ "${CXXFLAGS_STRICT[@]}" "${NETTX_CFLAGS[@]}" -c "$TMP/twice.c" -o "$BIN/twice_cxx.o"
+check "nettx.h + nettx.hpp as C++17, twice" g++ "${CXXFLAGS_STRICT[@]}" "${NETTX_CFLAGS[@]}" "$TMP/twice.cpp" "${NETTX_LIBS[@]}" -o "$BIN/twicepp"
+check "run (C++17)" "$BIN/twicepp"
+
+step "C tests (tests/c/test_nettx.c), shared and static library"
+check "build C test, shared" gcc "${CFLAGS_STRICT[@]}" -O1 "${NETTX_CFLAGS[@]}" tests/c/test_nettx.c "${NETTX_LIBS[@]}" -pthread -lm -o "$BIN/test_c_shared"
+check "build C test, static" gcc "${CFLAGS_STRICT[@]}" -O1 "${NETTX_CFLAGS[@]}" tests/c/test_nettx.c "${STATIC_LINK[@]}" -pthread -lm -o "$BIN/test_c_static"
+check "static test does not load libnettx.so" bash -c "! ldd '$BIN/test_c_static' | grep -q libnettx"
+suite "C, shared library" "$BIN/test_c_shared" "${ARGS[@]}"
+suite "C, static library" "$BIN/test_c_static" "${ARGS[@]}"
+
+step "C++ tests (tests/cpp/test_nettx.cpp), shared and static library"
+check "build C++ test, shared" g++ "${CXXFLAGS_STRICT[@]}" -O1 "${NETTX_CFLAGS[@]}" tests/cpp/test_nettx.cpp "${NETTX_LIBS[@]}" -pthread -o "$BIN/test_cpp_shared"
+check "build C++ test, static" g++ "${CXXFLAGS_STRICT[@]}" -O1 "${NETTX_CFLAGS[@]}" tests/cpp/test_nettx.cpp "${STATIC_LINK[@]}" -pthread -o "$BIN/test_cpp_static"
+suite "C++, shared library" "$BIN/test_cpp_shared" "${ARGS[@]}"
+suite "C++, static library" "$BIN/test_cpp_static" "${ARGS[@]}"
+
+step "memory checks: valgrind (shared) and ASan + UBSan (static)"
+VALGRIND=(valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite)
+if command -v valgrind > /dev/null; then
+    suite "C under valgrind" "${VALGRIND[@]}" "$BIN/test_c_shared" "${ARGS[@]}" --quick
+    suite "C++ under valgrind" "${VALGRIND[@]}" "$BIN/test_cpp_shared" "${ARGS[@]}"
+else
+    note "valgrind not found: valgrind runs skipped (the sanitizer run below still checks memory)"
+fi
+if echo 'int main(void){return 0;}' | gcc -x c -fsanitize=address,undefined - -o "$BIN/asan_probe" > /dev/null 2>&1; then
+    check "build C test with -fsanitize=address,undefined, static" gcc "${CFLAGS_STRICT[@]}" -O1 -g \
+        -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+        "${NETTX_CFLAGS[@]}" tests/c/test_nettx.c "${STATIC_LINK[@]}" -pthread -lm -o "$BIN/test_c_asan"
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+        suite "C under ASan + UBSan" "$BIN/test_c_asan" "${ARGS[@]}"
+else
+    note "this gcc cannot build with -fsanitize=address,undefined: sanitizer run skipped"
+fi
+
+step "examples/c and examples/cpp, built against the installed library"
+cp -r examples/c examples/cpp "$TMP/"
+if [[ $HAVE_PKG_CONFIG == 1 ]]; then
+    check "examples/c: make (pkg-config)" make --no-print-directory -C "$TMP/c" CFLAGS="-std=c99 -Wall -Wextra -Werror -O2"
+    check "examples/cpp: make (pkg-config)" make --no-print-directory -C "$TMP/cpp" CXXFLAGS="-std=c++17 -Wall -Wextra -Werror -O2"
+else
+    check "examples/c: build" gcc -std=c99 -Wall -Wextra -Werror "${NETTX_CFLAGS[@]}" "$TMP/c/main.c" "${NETTX_LIBS[@]}" -o "$TMP/c/nettx-example"
+    check "examples/cpp: build" g++ -std=c++17 -Wall -Wextra -Werror "${NETTX_CFLAGS[@]}" "$TMP/cpp/main.cpp" "${NETTX_LIBS[@]}" -o "$TMP/cpp/nettx-example-cpp"
+fi
+check "examples/c: run" "$TMP/c/nettx-example"
+check "examples/cpp: run" "$TMP/cpp/nettx-example-cpp"
+if command -v cmake > /dev/null; then
+    check "examples/cpp: cmake configure (find_package(nettx))" \
+        cmake -S "$TMP/cpp" -B "$TMP/cpp/build" -DCMAKE_PREFIX_PATH="$PREFIX" -DCMAKE_BUILD_TYPE=Release
+    check "examples/cpp: cmake build" cmake --build "$TMP/cpp/build"
+    check "examples/cpp: run (CMake build)" "$TMP/cpp/build/nettx-example-cpp"
+    # A version the package must refuse: 0.x releases are not compatible with each other.
+    mkdir -p "$TMP/cmake-refuse"
+    printf 'cmake_minimum_required(VERSION 3.14)\nproject(p LANGUAGES NONE)\nfind_package(nettx 0.%s REQUIRED)\n' "$((MINOR + 1))" \
+        > "$TMP/cmake-refuse/CMakeLists.txt"
+    check "CMake refuses nettx 0.$((MINOR + 1))" bash -c \
+        "! cmake -S '$TMP/cmake-refuse' -B '$TMP/cmake-refuse/build' -DCMAKE_PREFIX_PATH='$PREFIX'"
+else
+    note "cmake not found: the CMake package check is skipped (apt-get install cmake to run it)"
+fi
+
+finish
