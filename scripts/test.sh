@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Every test of the project, as `make test` (the README's test command) and CI
-# run it. Installs nothing system-wide; needs a Rust toolchain with rustfmt
-# and clippy (rustup), Python 3 and a C compiler (used by later suites).
+# run it: Rust (fmt, clippy, unit, conformance, properties, CLI), C and C++
+# (tests/c/run.sh), Python (tests/python/run.sh, which makes its own .venv and
+# installs its tools from PyPI). Needs a Rust toolchain with rustfmt and clippy
+# (rustup), Python 3.9+ with venv, gcc/g++ and valgrind; pkg-config is
+# installed with apt-get if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -27,5 +30,8 @@ cargo run --quiet --locked -p nettx-cli -- rules --format markdown | diff -u doc
 
 step "C and C++: JSON and typed API, both libraries, threads, valgrind, ASan/UBSan, install and link"
 tests/c/run.sh
+
+step "Python: pip install ./python into .venv, pytest, mypy.stubtest, mypy --strict"
+tests/python/run.sh
 
 step "all tests passed"

@@ -1,0 +1,329 @@
+"""Type stubs of the native module ``nettx._native`` (crates/nettx-py).
+
+Use the package ``nettx``, which re-exports everything public from here.
+"""
+
+from typing import Any, Callable, Dict, Final, Iterable, List, Mapping, Optional, Tuple, Union, final
+
+from ._vocab import (
+    Category,
+    Code,
+    Complication,
+    DiseaseState,
+    Field,
+    Goal,
+    Histology,
+    Intent,
+    Rule,
+    Site,
+    Source,
+    SsaResponse,
+    Strength,
+    Urgency,
+    WarningCode,
+)
+
+__all__ = [
+    "__version__",
+    "ENGINE_NAME",
+    "ENGINE_VERSION",
+    "GUIDELINE_ID",
+    "GUIDELINE_VERSION",
+    "GUIDELINE_DIGEST",
+    "DISCLAIMER",
+    "MAX_CASE_JSON_BYTES",
+    "MAX_CASE_ID_BYTES",
+    "MIN_TUMOR_SIZE_CM",
+    "MAX_TUMOR_SIZE_CM",
+    "Case",
+    "Evaluation",
+    "Recommendation",
+    "Missing",
+    "Warning",
+    "TraceEntry",
+    "evaluate",
+    "evaluate_json",
+    "evaluate_many",
+    "guideline",
+    "guideline_json",
+    "vocabularies",
+    "frame_columns",
+    "evaluate_columns",
+]
+
+__version__: Final[str]
+ENGINE_NAME: Final[str]
+ENGINE_VERSION: Final[str]
+GUIDELINE_ID: Final[str]
+GUIDELINE_VERSION: Final[str]
+GUIDELINE_DIGEST: Final[str]
+DISCLAIMER: Final[str]
+MAX_CASE_JSON_BYTES: Final[int]
+MAX_CASE_ID_BYTES: Final[int]
+MIN_TUMOR_SIZE_CM: Final[float]
+MAX_TUMOR_SIZE_CM: Final[float]
+
+@final
+class Case:
+    """A validated case of an intestinal neuroendocrine tumour."""
+
+    def __new__(
+        cls,
+        *,
+        case_id: Optional[str] = None,
+        primary_site: Union[Site, str],
+        histology: Union[Histology, str, None] = None,
+        tumor_size_cm: Optional[float] = None,
+        local_spread: Optional[bool] = None,
+        metastatic: Optional[bool] = None,
+        hepatic_metastases: Optional[bool] = None,
+        extrahepatic_metastases: Optional[bool] = None,
+        metastases_resectable: Optional[bool] = None,
+        carcinoid_syndrome: Optional[bool] = None,
+        complications: Optional[Iterable[Union[Complication, str]]] = None,
+        ssa_response: Union[SsaResponse, str, None] = None,
+    ) -> Case: ...
+    @staticmethod
+    def from_dict(fields: Mapping[str, Any]) -> Case:
+        """A case from a dict of fields, checked as by ``evaluate``."""
+    @staticmethod
+    def from_json(text: Union[str, bytes]) -> Case:
+        """A case from JSON text, checked as by ``evaluate_json``."""
+    @property
+    def case_id(self) -> Optional[str]:
+        """The caller's identifier, echoed in the evaluation."""
+    @property
+    def primary_site(self) -> Site:
+        """Site of the primary tumour."""
+    @property
+    def histology(self) -> Optional[Histology]:
+        """Histology, or ``None`` when unknown."""
+    @property
+    def tumor_size_cm(self) -> Optional[float]:
+        """Largest diameter of the primary in cm, or ``None``."""
+    @property
+    def local_spread(self) -> Optional[bool]:
+        """Spread beyond the submucosa or to regional nodes or mesentery."""
+    @property
+    def metastatic(self) -> Optional[bool]:
+        """Any distant metastasis (as given)."""
+    @property
+    def hepatic_metastases(self) -> Optional[bool]:
+        """Liver metastases."""
+    @property
+    def extrahepatic_metastases(self) -> Optional[bool]:
+        """Metastases outside the liver."""
+    @property
+    def metastases_resectable(self) -> Optional[bool]:
+        """All metastatic disease judged resectable."""
+    @property
+    def carcinoid_syndrome(self) -> Optional[bool]:
+        """Carcinoid syndrome present."""
+    @property
+    def complications(self) -> Tuple[Complication, ...]:
+        """The recorded complications (empty: none)."""
+    @property
+    def ssa_response(self) -> Optional[SsaResponse]:
+        """Response to a somatostatin analogue, or ``None``."""
+    def to_dict(self) -> Dict[str, Any]:
+        """The known fields as a dict of JSON values."""
+    def to_json(self) -> str:
+        """The case as compact JSON, in canonical order."""
+    def replace(self, **changes: Any) -> Case:
+        """A copy with some fields changed, checked like a new case."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __reduce__(self) -> Tuple[Any, ...]: ...
+
+@final
+class Recommendation:
+    """One recommendation: what, how strongly, how urgently, why."""
+
+    @property
+    def code(self) -> Code:
+        """The recommendation code."""
+    @property
+    def category(self) -> Category:
+        """Surgery, medical, workup or referral."""
+    @property
+    def strength(self) -> Strength:
+        """Preferred, alternative or option."""
+    @property
+    def intent(self) -> Intent:
+        """What it aims at."""
+    @property
+    def urgency(self) -> Urgency:
+        """Urgent or elective."""
+    @property
+    def summary(self) -> str:
+        """One line saying what is recommended."""
+    @property
+    def rationale(self) -> str:
+        """Why it is recommended for this case."""
+    @property
+    def sources(self) -> Tuple[Source, ...]:
+        """The guideline statements that back it."""
+    @property
+    def rule(self) -> Rule:
+        """The decision rule that made it."""
+    def to_dict(self) -> Dict[str, Any]:
+        """As in the evaluation's ``to_dict()``."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class Missing:
+    """A field the evaluation needed and did not have."""
+
+    @property
+    def field(self) -> Field:
+        """The field to find out."""
+    @property
+    def reason(self) -> str:
+        """The decision it blocks."""
+    def to_dict(self) -> Dict[str, Any]:
+        """As in the evaluation's ``to_dict()``."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class Warning:
+    """A safety warning."""
+
+    @property
+    def code(self) -> WarningCode:
+        """The warning's code."""
+    @property
+    def message(self) -> str:
+        """What it tells the clinician."""
+    @property
+    def sources(self) -> Tuple[Source, ...]:
+        """The statements and references behind it."""
+    def to_dict(self) -> Dict[str, Any]:
+        """As in the evaluation's ``to_dict()``."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class TraceEntry:
+    """One rule consulted during the evaluation."""
+
+    @property
+    def rule(self) -> Rule:
+        """The rule."""
+    @property
+    def fired(self) -> bool:
+        """Whether its condition held."""
+    @property
+    def detail(self) -> str:
+        """The facts it read, with their values then."""
+    def to_dict(self) -> Dict[str, Any]:
+        """As in the evaluation's ``to_dict()``."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+
+@final
+class Evaluation:
+    """The evaluation of one case."""
+
+    @property
+    def case(self) -> Case:
+        """The case that was evaluated."""
+    @property
+    def case_id(self) -> Optional[str]:
+        """The caller's identifier, echoed."""
+    @property
+    def case_digest(self) -> str:
+        """SHA-256 (hex) of the case in canonical form."""
+    @property
+    def guideline_id(self) -> str:
+        """Identifier of the guideline applied."""
+    @property
+    def guideline_version(self) -> str:
+        """Version of the guideline's rule table."""
+    @property
+    def guideline_digest(self) -> str:
+        """SHA-256 (hex) of the rule table."""
+    @property
+    def engine_name(self) -> str:
+        """Name of the engine."""
+    @property
+    def engine_version(self) -> str:
+        """Version of the engine."""
+    @property
+    def in_scope(self) -> bool:
+        """Whether the guideline covers the case."""
+    @property
+    def disease_state(self) -> DiseaseState:
+        """Localized, metastatic or undetermined."""
+    @property
+    def goals(self) -> Tuple[Goal, ...]:
+        """The goals of treatment."""
+    @property
+    def recommendations(self) -> Tuple[Recommendation, ...]:
+        """The recommendations in output order."""
+    @property
+    def preferred(self) -> Tuple[Recommendation, ...]:
+        """The preferred recommendations."""
+    @property
+    def codes(self) -> Tuple[Code, ...]:
+        """The codes of all recommendations, in output order."""
+    @property
+    def urgent(self) -> bool:
+        """Whether any recommendation is urgent."""
+    @property
+    def missing(self) -> Tuple[Missing, ...]:
+        """The data the evaluation needed and did not have."""
+    @property
+    def warnings(self) -> Tuple[Warning, ...]:
+        """The safety warnings."""
+    @property
+    def trace(self) -> Tuple[TraceEntry, ...]:
+        """Every rule consulted."""
+    def recommends(self, code: Union[Code, str]) -> bool:
+        """Whether ``code`` is recommended, at any strength."""
+    def to_dict(self) -> Dict[str, Any]:
+        """The evaluation as a dict (``json.loads(self.to_json())``)."""
+    def to_json(self) -> str:
+        """The evaluation as compact JSON."""
+    def report(self) -> str:
+        """A readable plain-text report."""
+    def _repr_html_(self) -> str:
+        """HTML for Jupyter."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> Tuple[Any, ...]: ...
+
+def evaluate(case: Union[Mapping[str, Any], Case]) -> Evaluation:
+    """Evaluates one case (a dict of fields or a ``Case``)."""
+
+def evaluate_json(s: Union[str, bytes]) -> str:
+    """Evaluates one case given as JSON text; returns the evaluation as JSON."""
+
+def evaluate_many(cases: Iterable[Union[Mapping[str, Any], Case]]) -> List[Evaluation]:
+    """Evaluates many cases, in order."""
+
+def guideline() -> Dict[str, Any]:
+    """The guideline's rule table as a dict."""
+
+def guideline_json() -> str:
+    """The guideline's rule table as compact JSON."""
+
+def vocabularies() -> Dict[str, Tuple[str, ...]]:
+    """Every vocabulary of the core, by enum class name."""
+
+def frame_columns(columns: Iterable[Any], ignore_extra_columns: bool) -> List[Tuple[int, str]]:
+    """Checks DataFrame column names; ``(position, field)`` per case column."""
+
+def evaluate_columns(
+    n: int,
+    columns: List[Tuple[str, str, Any, Any]],
+    missing: Tuple[Any, ...],
+    isna: Optional[Callable[[Any], Any]],
+    keep_evaluations: bool,
+) -> Dict[str, Any]:
+    """Evaluates prepared DataFrame columns (see ``nettx._frame``)."""
