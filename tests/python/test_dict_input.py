@@ -53,9 +53,14 @@ def test_a_non_finite_size_is_a_field_error(value: float) -> None:
 
 @pytest.mark.parametrize("field", ["metastatic", "histology", "case_id", "primary_site", "ssa_response"])
 def test_a_nan_elsewhere_is_a_type_error_showing_it(field: str) -> None:
-    e = error_of({**BASE, field: float("nan")})
-    assert (e.kind, e.field) == (nettx.ErrorKind.FIELD, field)
-    assert e.message.endswith("got nan")
+    # Shown as the core shows a non-finite number (as for tumor_size_cm).
+    for value in (float("nan"), np.float64("nan")):
+        e = error_of({**BASE, field: value})
+        assert (e.kind, e.field) == (nettx.ErrorKind.FIELD, field)
+        assert e.message.endswith("got NaN")
+    assert error_of({**BASE, "tumor_size_cm": float("nan")}).message.startswith(
+        "tumor_size_cm must be between 0.01 and 30 cm, got NaN;"
+    )
 
 
 def test_huge_integers() -> None:
@@ -152,7 +157,8 @@ def test_complications_as_lists_tuples_and_sets() -> None:
         (["volvulus"], 0, '"volvulus"'),
         ([["bleeding"]], 0, "a list"),
         ([{"a": 1}], 0, "an object"),
-        (["bleeding", float("nan")], 1, "nan"),
+        (["bleeding", float("nan")], 1, "NaN"),
+        (["bleeding", b"x"], 1, "b'x'"),
         ([None], 0, "null"),
     ],
 )

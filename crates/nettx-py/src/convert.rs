@@ -1,138 +1,42 @@
 //! Python values to the core's case: a dict (or keyword arguments, or a
-//! DataFrame row) becomes field/value pairs for [`nettx::case_from_entries`],
-//! so that a dict is checked exactly as the same case in JSON would be, with
-//! the same messages and error order.
+//! DataFrame row) becomes field/value pairs for
+//! [`nettx::case_from_entry_values`], so that a dict is checked exactly as the
+//! same case in JSON would be, with the same messages and error order.
 //!
 //! JSON cannot hold everything a Python value can: a float NaN or infinity, an
-//! integer beyond the range of a double, an object of another type. Such a
-//! value is passed to the core as a placeholder that the core refuses in the
-//! same place (an empty object is a wrong type for every field), and the
-//! core's message is then completed with what the caller really gave. A
-//! non-finite `tumor_size_cm` is refused by the core's range check instead,
-//! so that NaN and infinity get the same error as any other size out of range.
+//! integer beyond the range of a double, an object of another type. The core
+//! takes such values as they are ([`EntryValue`]): a float as a
+//! [`EntryValue::Float`] (so that a non-finite `tumor_size_cm` gets the range
+//! error of any other size out of range), an object of another type as an
+//! [`EntryValue::Opaque`] shown by its `repr`; the core refuses them where
+//! they are given and quotes them in its message.
 //!
-//! The part of this module that decides is plain Rust ([`case_from_conv`]) and
-//! is tested without an interpreter; the part that reads Python objects
-//! ([`to_conv`], [`case_from_mapping`]) only classifies them.
+//! The part of this module that decides is the core's
+//! ([`case_from_values`]); the part that reads Python objects
+//! ([`to_entry_value`], [`mapping_entries`]) only classifies them.
 
-use nettx::{Case, CaseBuilder, Error, ErrorKind, Field, Site};
+use nettx::{Case, EntryValue, Error, Field};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{
     PyBool, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PyMapping, PySet, PyString, PyTuple,
     PyType,
 };
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 
-/// Longest representation of an offending Python value quoted in a message
-/// (the core quotes JSON values to the same length).
+/// Longest representation of an offending Python value passed to the core
+/// (which quotes values to the same length).
 const MAX_SHOWN_CHARS: usize = 60;
 
-/// The suffix with which the core names an object given where a field
-/// expected something else.
-const OBJECT_SUFFIX: &str = "got an object";
-
-/// A Python value converted for the core.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Conv {
-    /// A value JSON can hold, as it would be parsed from JSON.
-    Json(Value),
-    /// A scalar JSON cannot hold.
-    Opaque(Opaque),
-    /// A list, tuple or set (only at the top level of a field): its items,
-    /// each a JSON value or an opaque scalar (containers inside it are empty
-    /// containers of the same kind, which the core refuses alike).
-    List(Vec<Conv>),
-}
-
-/// A Python value that JSON cannot hold.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Opaque {
-    /// How to show it in a message (its `repr`, cut short).
-    pub shown: String,
-    /// For a number: its value as a double (NaN, ±infinity).
-    pub number: Option<f64>,
-}
-
-impl Conv {
-    /// The value the core is given: a placeholder object for an opaque value.
-    fn to_value(&self) -> Value {
-        match self {
-            Conv::Json(v) => v.clone(),
-            Conv::Opaque(_) => Value::Object(Map::new()),
-            Conv::List(items) => Value::Array(items.iter().map(Conv::to_value).collect()),
-        }
-    }
-
-    /// A JSON null (an unknown value).
-    pub(crate) fn null() -> Conv {
-        Conv::Json(Value::Null)
-    }
+/// A JSON null (an unknown value).
+pub(crate) fn null() -> EntryValue {
+    EntryValue::Json(Value::Null)
 }
 
 /// Builds a case from converted pairs, in iteration order, with the core's
 /// checks, messages and error order.
-pub(crate) fn case_from_conv<K: AsRef<str>>(entries: &[(K, Conv)]) -> Result<Case, Error> {
-    let result = nettx::case_from_entries(entries.iter().map(|(k, v)| (k.as_ref(), v.to_value())));
-    match result {
-        Ok(case) => Ok(case),
-        Err(e) => Err(complete_error(entries, e)),
-    }
-}
-
-/// Replaces the core's account of a placeholder by the value really given.
-fn complete_error<K: AsRef<str>>(entries: &[(K, Conv)], e: Error) -> Error {
-    if e.kind() != ErrorKind::Field {
-        return e;
-    }
-    let Some(name) = e.field_name() else {
-        return e;
-    };
-    let Some((_, conv)) = entries.iter().find(|(k, _)| k.as_ref() == name) else {
-        return e;
-    };
-    match conv {
-        Conv::Json(_) => e,
-        Conv::Opaque(opaque) => {
-            if name == Field::TumorSizeCm.as_str() {
-                if let Some(number) = opaque.number {
-                    // The core's own range check on the number given.
-                    if let Err(range) = CaseBuilder::new()
-                        .primary_site(Site::Ileum)
-                        .tumor_size_cm(number)
-                        .build()
-                    {
-                        return range;
-                    }
-                }
-            }
-            with_shown(e, &opaque.shown)
-        }
-        Conv::List(items) => {
-            // "complications[i] must be …, got an object": item i.
-            let index = e
-                .message()
-                .strip_prefix(name)
-                .and_then(|rest| rest.strip_prefix('['))
-                .and_then(|rest| rest.split(']').next())
-                .and_then(|i| i.parse::<usize>().ok());
-            match index.and_then(|i| items.get(i)) {
-                Some(Conv::Opaque(opaque)) => with_shown(e, &opaque.shown),
-                _ => e,
-            }
-        }
-    }
-}
-
-/// The error with its closing "got an object" replaced by `got {shown}`.
-fn with_shown(e: Error, shown: &str) -> Error {
-    match e.message().strip_suffix(OBJECT_SUFFIX) {
-        Some(head) => {
-            let message = format!("{head}got {shown}");
-            Error::new(e.kind(), e.field_name(), message)
-        }
-        None => e,
-    }
+pub(crate) fn case_from_values<K: AsRef<str>>(entries: &[(K, EntryValue)]) -> Result<Case, Error> {
+    nettx::case_from_entry_values(entries.iter().map(|(k, v)| (k.as_ref(), v.clone())))
 }
 
 /// `text` cut to at most [`MAX_SHOWN_CHARS`] characters, with an ellipsis.
@@ -174,32 +78,30 @@ fn numbers(py: Python<'_>) -> PyResult<&Numbers> {
 /// list item, whatever it holds).
 ///
 /// `None` is null; `bool` (checked before `int`, of which it is a subclass)
-/// and `numpy.bool_` are booleans; `int`, `float` and other numbers of
-/// Python's numeric tower (numpy's) are numbers; `str` (and its subclasses,
-/// such as the package's enums) is a string; a list, tuple, set or numpy
-/// array is a list; a mapping is an object. Anything else is opaque.
-pub(crate) fn to_conv(obj: &Bound<'_, PyAny>, nested: bool) -> PyResult<Conv> {
+/// and `numpy.bool_` are booleans; `int` and other integers of Python's
+/// numeric tower (numpy's) are numbers; `float` and other reals are
+/// [`EntryValue::Float`]s; `str` (and its subclasses, such as the package's
+/// enums) is a string; a list, tuple, set or numpy array is a list; a mapping
+/// is an object. Anything else is opaque, shown by its `repr`.
+pub(crate) fn to_entry_value(obj: &Bound<'_, PyAny>, nested: bool) -> PyResult<EntryValue> {
     if obj.is_none() {
-        return Ok(Conv::null());
+        return Ok(null());
     }
     if let Ok(b) = obj.cast::<PyBool>() {
-        return Ok(Conv::Json(Value::Bool(b.is_true())));
+        return Ok(EntryValue::Json(Value::Bool(b.is_true())));
     }
     if let Ok(s) = obj.cast::<PyString>() {
         return Ok(match s.to_cow() {
-            Ok(text) => Conv::Json(Value::String(text.into_owned())),
+            Ok(text) => EntryValue::Json(Value::String(text.into_owned())),
             // A lone surrogate cannot be UTF-8.
-            Err(_) => Conv::Opaque(Opaque {
-                shown: shown(obj),
-                number: None,
-            }),
+            Err(_) => EntryValue::Opaque(shown(obj)),
         });
     }
     if let Ok(f) = obj.cast::<PyFloat>() {
-        return Ok(float_conv(f.value(), obj));
+        return Ok(EntryValue::Float(f.value()));
     }
     if obj.is_instance_of::<PyInt>() {
-        return int_conv(obj);
+        return int_value(obj);
     }
     if obj.is_instance_of::<PyList>()
         || obj.is_instance_of::<PyTuple>()
@@ -207,34 +109,34 @@ pub(crate) fn to_conv(obj: &Bound<'_, PyAny>, nested: bool) -> PyResult<Conv> {
         || obj.is_instance_of::<PyFrozenSet>()
     {
         if nested {
-            return Ok(Conv::Json(Value::Array(Vec::new())));
+            return Ok(EntryValue::Json(Value::Array(Vec::new())));
         }
         let mut items = Vec::new();
         for item in obj.try_iter()? {
-            items.push(to_conv(&item?, true)?);
+            items.push(to_entry_value(&item?, true)?);
         }
-        return Ok(Conv::List(items));
+        return Ok(EntryValue::List(items));
     }
     if obj.is_instance_of::<PyDict>() || obj.cast::<PyMapping>().is_ok() {
-        return Ok(Conv::Json(Value::Object(Map::new())));
+        return Ok(EntryValue::Json(Value::Object(Map::new())));
     }
     if is_numpy(obj, &["bool_", "bool"]) {
-        return Ok(Conv::Json(Value::Bool(obj.is_truthy()?)));
+        return Ok(EntryValue::Json(Value::Bool(obj.is_truthy()?)));
     }
     if is_numpy(obj, &["ndarray"]) {
         // A numpy array is read as the list (or scalar) it holds, as pandas
         // gives list columns read back from Parquet; inside a list it is a
         // container like any other, and not read.
         if nested {
-            return Ok(Conv::Json(Value::Array(Vec::new())));
+            return Ok(EntryValue::Json(Value::Array(Vec::new())));
         }
-        return to_conv(&obj.call_method0("tolist")?, false);
+        return to_entry_value(&obj.call_method0("tolist")?, false);
     }
     let py = obj.py();
     let nums = numbers(py)?;
     if obj.is_instance(nums.integral.bind(py))? {
         if let Ok(index) = obj.call_method0("__index__") {
-            return int_conv(&index);
+            return int_value(&index);
         }
     }
     if obj.is_instance(nums.real.bind(py))? {
@@ -242,47 +144,28 @@ pub(crate) fn to_conv(obj: &Bound<'_, PyAny>, nested: bool) -> PyResult<Conv> {
             .call_method0("__float__")
             .and_then(|f| f.extract::<f64>())
         {
-            return Ok(float_conv(v, obj));
+            return Ok(EntryValue::Float(v));
         }
     }
-    Ok(Conv::Opaque(Opaque {
-        shown: shown(obj),
-        number: None,
-    }))
-}
-
-fn float_conv(v: f64, obj: &Bound<'_, PyAny>) -> Conv {
-    match Number::from_f64(v) {
-        Some(n) => Conv::Json(Value::Number(n)),
-        None => Conv::Opaque(Opaque {
-            shown: shown(obj),
-            number: Some(v),
-        }),
-    }
+    Ok(EntryValue::Opaque(shown(obj)))
 }
 
 /// An `int` (never a `bool`): exact when it fits 64 bits, else a double as a
 /// JSON parser would read it, else (beyond a double) an infinite number.
-fn int_conv(obj: &Bound<'_, PyAny>) -> PyResult<Conv> {
+fn int_value(obj: &Bound<'_, PyAny>) -> PyResult<EntryValue> {
     if let Ok(i) = obj.extract::<i64>() {
-        return Ok(Conv::Json(Value::Number(i.into())));
+        return Ok(EntryValue::Json(Value::Number(i.into())));
     }
     if let Ok(u) = obj.extract::<u64>() {
-        return Ok(Conv::Json(Value::Number(u.into())));
+        return Ok(EntryValue::Json(Value::Number(u.into())));
     }
     match obj.extract::<f64>() {
-        Ok(v) => Ok(float_conv(v, obj)),
-        Err(_) => {
-            let negative = obj.lt(0)?;
-            Ok(Conv::Opaque(Opaque {
-                shown: shown(obj),
-                number: Some(if negative {
-                    f64::NEG_INFINITY
-                } else {
-                    f64::INFINITY
-                }),
-            }))
-        }
+        Ok(v) => Ok(EntryValue::Float(v)),
+        Err(_) => Ok(EntryValue::Float(if obj.lt(0)? {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        })),
     }
 }
 
@@ -351,11 +234,11 @@ pub(crate) fn key_text(key: &Bound<'_, PyAny>) -> String {
 /// failed (a mapping whose iteration raised).
 pub(crate) fn mapping_entries(
     obj: &Bound<'_, PyAny>,
-) -> Result<Vec<(String, Conv)>, Option<PyErr>> {
+) -> Result<Vec<(String, EntryValue)>, Option<PyErr>> {
     if let Ok(dict) = obj.cast::<PyDict>() {
         let mut entries = Vec::with_capacity(dict.len());
         for (k, v) in dict.iter() {
-            entries.push((key_text(&k), to_conv(&v, false).map_err(Some)?));
+            entries.push((key_text(&k), to_entry_value(&v, false).map_err(Some)?));
         }
         return Ok(entries);
     }
@@ -367,7 +250,7 @@ pub(crate) fn mapping_entries(
     for item in items.try_iter().map_err(Some)? {
         let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) =
             item.and_then(|i| i.extract()).map_err(Some)?;
-        entries.push((key_text(&k), to_conv(&v, false).map_err(Some)?));
+        entries.push((key_text(&k), to_entry_value(&v, false).map_err(Some)?));
     }
     Ok(entries)
 }
@@ -392,7 +275,7 @@ pub(crate) fn case_from_object(obj: &Bound<'_, PyAny>) -> Result<Case, CaseInput
         return Ok(case.get().inner.clone());
     }
     match mapping_entries(obj) {
-        Ok(entries) => case_from_conv(&entries).map_err(CaseInputError::Invalid),
+        Ok(entries) => case_from_values(&entries).map_err(CaseInputError::Invalid),
         Err(Some(e)) => Err(CaseInputError::Python(e)),
         Err(None) => Err(CaseInputError::Python(not_a_case(obj))),
     }
@@ -419,31 +302,31 @@ pub(crate) fn not_a_case(obj: &Bound<'_, PyAny>) -> PyErr {
 #[allow(clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+    use nettx::ErrorKind;
     use serde_json::json;
 
-    fn opaque(shown: &str, number: Option<f64>) -> Conv {
-        Conv::Opaque(Opaque {
-            shown: shown.to_owned(),
-            number,
-        })
-    }
-
-    fn err(entries: &[(&str, Conv)]) -> Error {
-        match case_from_conv(entries) {
+    fn err(entries: &[(&str, EntryValue)]) -> Error {
+        match case_from_values(entries) {
             Ok(case) => panic!("accepted: {}", case.to_json()),
             Err(e) => e,
         }
     }
 
+    fn opaque(shown: &str) -> EntryValue {
+        EntryValue::Opaque(shown.to_owned())
+    }
+
     #[test]
     fn json_values_give_the_json_paths_result() {
         let entries = [
-            ("primary_site", Conv::Json(json!("ileum"))),
-            ("metastatic", Conv::Json(json!(false))),
+            ("primary_site", EntryValue::Json(json!("ileum"))),
+            ("metastatic", EntryValue::Json(json!(false))),
+            ("tumor_size_cm", EntryValue::Float(2.5)),
         ];
-        let case = case_from_conv(&entries).expect("valid");
+        let case = case_from_values(&entries).expect("valid");
         let from_json =
-            Case::from_json(r#"{"primary_site":"ileum","metastatic":false}"#).expect("valid");
+            Case::from_json(r#"{"primary_site":"ileum","metastatic":false,"tumor_size_cm":2.5}"#)
+                .expect("valid");
         assert_eq!(case, from_json);
     }
 
@@ -451,8 +334,8 @@ mod tests {
     fn a_non_finite_size_is_a_range_error_on_the_size() {
         for v in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
             let e = err(&[
-                ("primary_site", Conv::Json(json!("ileum"))),
-                ("tumor_size_cm", opaque("nan", Some(v))),
+                ("primary_site", EntryValue::Json(json!("ileum"))),
+                ("tumor_size_cm", EntryValue::Float(v)),
             ]);
             assert_eq!(e.kind(), ErrorKind::Field);
             assert_eq!(e.field_name(), Some("tumor_size_cm"));
@@ -465,33 +348,24 @@ mod tests {
     }
 
     #[test]
-    fn an_opaque_value_elsewhere_is_a_type_error_showing_it() {
+    fn an_opaque_value_is_a_type_error_showing_it() {
         let e = err(&[
-            ("primary_site", Conv::Json(json!("ileum"))),
-            ("metastatic", opaque("nan", Some(f64::NAN))),
+            ("primary_site", EntryValue::Json(json!("ileum"))),
+            ("metastatic", EntryValue::Float(f64::NAN)),
         ]);
         assert_eq!(e.field_name(), Some("metastatic"));
-        assert!(e.message().ends_with("got nan"), "{}", e.message());
-        let e = err(&[("primary_site", opaque("Decimal('1')", None))]);
+        assert!(e.message().ends_with("got NaN"), "{}", e.message());
+        let e = err(&[("primary_site", opaque("Decimal('1')"))]);
         assert!(e.message().ends_with("got Decimal('1')"), "{}", e.message());
-    }
-
-    #[test]
-    fn a_real_object_is_still_called_an_object() {
-        let e = err(&[
-            ("primary_site", Conv::Json(json!("ileum"))),
-            ("metastatic", Conv::Json(json!({}))),
-        ]);
-        assert!(e.message().ends_with(OBJECT_SUFFIX));
     }
 
     #[test]
     fn an_opaque_list_item_is_shown_at_its_index() {
         let e = err(&[
-            ("primary_site", Conv::Json(json!("ileum"))),
+            ("primary_site", EntryValue::Json(json!("ileum"))),
             (
                 "complications",
-                Conv::List(vec![Conv::Json(json!("bleeding")), opaque("nan", None)]),
+                EntryValue::List(vec![EntryValue::Json(json!("bleeding")), opaque("b'x'")]),
             ),
         ]);
         assert!(
@@ -499,46 +373,23 @@ mod tests {
             "{}",
             e.message()
         );
-        assert!(e.message().ends_with("got nan"), "{}", e.message());
-        // An earlier bad item is reported first, as in JSON.
-        let e = err(&[
-            ("primary_site", Conv::Json(json!("ileum"))),
-            (
-                "complications",
-                Conv::List(vec![Conv::Json(json!({})), opaque("nan", None)]),
-            ),
-        ]);
-        assert!(
-            e.message().starts_with("complications[0]"),
-            "{}",
-            e.message()
-        );
-        assert!(e.message().ends_with(OBJECT_SUFFIX), "{}", e.message());
+        assert!(e.message().ends_with("got b'x'"), "{}", e.message());
     }
 
     #[test]
     fn the_error_order_is_the_cores() {
         // An earlier field's error wins over a later opaque value…
         let e = err(&[
-            ("metastatic", opaque("nan", Some(f64::NAN))),
-            ("primary_site", Conv::Json(json!("nowhere"))),
+            ("metastatic", EntryValue::Float(f64::NAN)),
+            ("primary_site", EntryValue::Json(json!("nowhere"))),
         ]);
         assert_eq!(e.field_name(), Some("primary_site"));
         // …an unknown key over everything…
         let e = err(&[
-            ("tumor_size_cm", opaque("nan", Some(f64::NAN))),
-            ("zzz", Conv::null()),
+            ("tumor_size_cm", EntryValue::Float(f64::NAN)),
+            ("zzz", null()),
         ]);
         assert_eq!(e.field_name(), Some("zzz"));
-        // …and an opaque value over a contradiction.
-        let e = err(&[
-            ("primary_site", Conv::Json(json!("ileum"))),
-            ("metastatic", Conv::Json(json!(false))),
-            ("hepatic_metastases", Conv::Json(json!(true))),
-            ("ssa_response", opaque("nan", Some(f64::NAN))),
-        ]);
-        assert_eq!(e.kind(), ErrorKind::Field);
-        assert_eq!(e.field_name(), Some("ssa_response"));
     }
 
     #[test]

@@ -17,18 +17,18 @@
 //! and in the same order.
 
 use crate::batch::par_ranges;
-use crate::convert::{case_from_conv, key_text, to_conv, Conv, Opaque};
+use crate::convert::{case_from_values, key_text, null, to_entry_value};
 use crate::errors::invalid_case;
 use crate::objects::PyEvaluation;
 use crate::vocab::member;
 use nettx::{
-    Case, CaseBuilder, Code, Complication, Complications, DiseaseState, Error, ErrorKind, Field,
-    Histology, Site, SsaResponse, Vocabulary, WarningCode,
+    Case, CaseBuilder, Code, Complication, Complications, DiseaseState, EntryValue, Error,
+    ErrorKind, Field, Histology, Site, SsaResponse, Vocabulary, WarningCode,
 };
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
-use serde_json::{Number, Value};
+use serde_json::Value;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -148,15 +148,15 @@ fn is_bool_field(f: Field) -> bool {
 /// What the core makes of one value of a field, read from the case it
 /// builds: the field's code (or complication bits), or `None` when it refuses
 /// the value. Sizes and identifiers are not probed (they are checked per row).
-pub(crate) fn probe(field: Field, value: &Conv) -> Option<u8> {
-    let mut entries: Vec<(&str, Conv)> = vec![(field.as_str(), value.clone())];
+pub(crate) fn probe(field: Field, value: &EntryValue) -> Option<u8> {
+    let mut entries: Vec<(&str, EntryValue)> = vec![(field.as_str(), value.clone())];
     if field != Field::PrimarySite {
         entries.push((
             Field::PrimarySite.as_str(),
-            Conv::Json(Value::String(Site::Ileum.as_str().to_owned())),
+            EntryValue::Json(Value::String(Site::Ileum.as_str().to_owned())),
         ));
     }
-    let case = case_from_conv(&entries).ok()?;
+    let case = case_from_values(&entries).ok()?;
     Some(match field {
         Field::PrimarySite => code_of(Some(case.primary_site())),
         Field::Histology => code_of::<Histology>(case.histology()),
@@ -181,7 +181,7 @@ pub(crate) struct Frame {
     /// `case_id` per row, when there is such a column.
     case_ids: Option<Vec<Option<String>>>,
     /// The values the core refuses, by (row, field index).
-    bad: HashMap<(usize, u8), Conv>,
+    bad: HashMap<(usize, u8), EntryValue>,
 }
 
 impl Frame {
@@ -205,7 +205,7 @@ impl Frame {
         }
     }
 
-    fn set_bad(&mut self, i: usize, field: Field, value: Conv) {
+    fn set_bad(&mut self, i: usize, field: Field, value: EntryValue) {
         if let Some(row) = self.rows.get_mut(i) {
             row.bad |= 1 << field.index();
             self.bad.insert((i, field.index() as u8), value);
@@ -270,23 +270,20 @@ impl Frame {
 
     /// The row as the dict it stands for: its columns in table order, a
     /// missing value as `None`.
-    fn row_entries(&self, i: usize) -> Vec<(&'static str, Conv)> {
+    fn row_entries(&self, i: usize) -> Vec<(&'static str, EntryValue)> {
         let row = self.rows.get(i).copied().unwrap_or_default();
         let mut entries = Vec::with_capacity(self.present.len());
         for &field in &self.present {
             let idx = field.index();
             let value = if row.bad & (1 << idx) != 0 {
-                self.bad
-                    .get(&(i, idx as u8))
-                    .cloned()
-                    .unwrap_or_else(Conv::null)
+                self.bad.get(&(i, idx as u8)).cloned().unwrap_or_else(null)
             } else {
                 let code = row.codes.get(idx).copied().unwrap_or(0);
                 let name = |s: Option<&'static str>| {
-                    Conv::Json(s.map_or(Value::Null, |s| Value::String(s.to_owned())))
+                    EntryValue::Json(s.map_or(Value::Null, |s| Value::String(s.to_owned())))
                 };
                 match field {
-                    Field::CaseId => Conv::Json(
+                    Field::CaseId => EntryValue::Json(
                         self.case_ids
                             .as_ref()
                             .and_then(|ids| ids.get(i).cloned().flatten())
@@ -297,14 +294,14 @@ impl Frame {
                     Field::SsaResponse => {
                         name(from_code::<SsaResponse>(code).map(SsaResponse::as_str))
                     }
-                    Field::TumorSizeCm => size_conv(row.size, row.size_is_int),
-                    Field::Complications => Conv::Json(Value::Array(
+                    Field::TumorSizeCm => size_value(row.size, row.size_is_int),
+                    Field::Complications => EntryValue::Json(Value::Array(
                         complication_set(row.complications)
                             .iter()
                             .map(|c| Value::String(c.as_str().to_owned()))
                             .collect(),
                     )),
-                    _ => Conv::Json(from_tri(code).map_or(Value::Null, Value::Bool)),
+                    _ => EntryValue::Json(from_tri(code).map_or(Value::Null, Value::Bool)),
                 }
             };
             entries.push((field.as_str(), value));
@@ -316,27 +313,21 @@ impl Frame {
     pub(crate) fn row_case(&self, i: usize) -> Result<Case, Error> {
         match self.fast_case(i) {
             Some(case) => Ok(case),
-            None => case_from_conv(&self.row_entries(i)),
+            None => case_from_values(&self.row_entries(i)),
         }
     }
 }
 
 /// A size as the dict would hold it: unknown (NaN) as `None`, an integer as
-/// an integer, infinity as the float it is.
-fn size_conv(size: f64, is_int: bool) -> Conv {
+/// an integer, any other (infinity too) as the float it is.
+fn size_value(size: f64, is_int: bool) -> EntryValue {
     if size.is_nan() {
-        return Conv::null();
+        return null();
     }
     if is_int && size.fract() == 0.0 && size.abs() < 9.007_199_254_740_992e15 {
-        return Conv::Json(Value::Number((size as i64).into()));
+        return EntryValue::Json(Value::Number((size as i64).into()));
     }
-    match Number::from_f64(size) {
-        Some(n) => Conv::Json(Value::Number(n)),
-        None => Conv::Opaque(Opaque {
-            shown: if size > 0.0 { "inf" } else { "-inf" }.to_owned(),
-            number: Some(size),
-        }),
-    }
+    EntryValue::Float(size)
 }
 
 /// One value of a column, read.
@@ -347,7 +338,7 @@ enum Cell {
     Code(u8),
     Size(f64, bool),
     Id(String),
-    Bad(Conv),
+    Bad(EntryValue),
 }
 
 /// What one evaluated row contributes to the result columns.
@@ -651,23 +642,25 @@ impl<'py> Reader<'py> {
                 return Ok(Cell::Unknown);
             }
         }
-        let conv = to_conv(obj, false)?;
+        let conv = to_entry_value(obj, false)?;
         Ok(self.judge(conv))
     }
 
-    fn judge(&self, conv: Conv) -> Cell {
+    fn judge(&self, conv: EntryValue) -> Cell {
         match self.field {
             Field::CaseId => match conv {
-                Conv::Json(Value::String(s)) => Cell::Id(s),
-                Conv::Json(Value::Null) => Cell::Unknown,
+                EntryValue::Json(Value::String(s)) => Cell::Id(s),
+                EntryValue::Json(Value::Null) => Cell::Unknown,
                 other => Cell::Bad(other),
             },
             Field::TumorSizeCm => match &conv {
-                Conv::Json(Value::Null) => Cell::Unknown,
-                Conv::Json(Value::Number(n)) => match n.as_f64() {
+                EntryValue::Json(Value::Null) => Cell::Unknown,
+                EntryValue::Json(Value::Number(n)) => match n.as_f64() {
                     Some(v) => Cell::Size(v, n.is_i64() || n.is_u64()),
                     None => Cell::Bad(conv),
                 },
+                // A NaN here is a value given, not a missing one.
+                EntryValue::Float(v) if v.is_finite() => Cell::Size(*v, false),
                 _ => Cell::Bad(conv),
             },
             field => match probe(field, &conv) {
@@ -757,10 +750,10 @@ impl<'py> Reader<'py> {
         let cell = match self.by_text.get(text.as_ref()) {
             Some(cell) => cell.clone(),
             None => {
-                let value = Conv::Json(Value::String(text.to_string()));
+                let value = EntryValue::Json(Value::String(text.to_string()));
                 let cell = if self.field == Field::Complications {
                     // An item: the core reads it as a one-item list.
-                    match probe(Field::Complications, &Conv::List(vec![value.clone()])) {
+                    match probe(Field::Complications, &EntryValue::List(vec![value.clone()])) {
                         Some(bits) => Cell::Code(bits),
                         None => Cell::Bad(value),
                     }
@@ -892,7 +885,7 @@ pub(crate) fn frame_columns(
     columns: &Bound<'_, PyAny>,
     ignore_extra_columns: bool,
 ) -> PyResult<Vec<(usize, &'static str)>> {
-    let mut entries: Vec<(String, Conv)> = Vec::new();
+    let mut entries: Vec<(String, EntryValue)> = Vec::new();
     let mut plan: Vec<(usize, Field)> = Vec::new();
     for (pos, label) in columns.try_iter()?.enumerate() {
         let name = key_text(&label?);
@@ -903,16 +896,16 @@ pub(crate) fn frame_columns(
         // Only the names are checked here: a valid site stands in for the
         // values of `primary_site`, null for every other column.
         let value = if field == Some(Field::PrimarySite) {
-            Conv::Json(Value::String(Site::Ileum.as_str().to_owned()))
+            EntryValue::Json(Value::String(Site::Ileum.as_str().to_owned()))
         } else {
-            Conv::null()
+            null()
         };
         entries.push((name, value));
         if let Some(field) = field {
             plan.push((pos, field));
         }
     }
-    if let Err(e) = case_from_conv(&entries) {
+    if let Err(e) = case_from_values(&entries) {
         return Err(invalid_case(py, &e, None));
     }
     plan.sort_by_key(|(_, f)| f.index());
@@ -1026,8 +1019,8 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn json_conv(v: Value) -> Conv {
-        Conv::Json(v)
+    fn json_value(v: Value) -> EntryValue {
+        EntryValue::Json(v)
     }
 
     /// A frame from dict-like rows of JSON values, read as the Python side
@@ -1040,8 +1033,10 @@ mod tests {
             for (i, row) in rows.iter().enumerate() {
                 let value = row.get(c).cloned().unwrap_or(Value::Null);
                 let conv = match value {
-                    Value::Array(items) => Conv::List(items.into_iter().map(json_conv).collect()),
-                    v => json_conv(v),
+                    Value::Array(items) => {
+                        EntryValue::List(items.into_iter().map(json_value).collect())
+                    }
+                    v => json_value(v),
                 };
                 let cell = reader.judge(conv);
                 frame.set_cell(i, field, cell);
@@ -1195,6 +1190,38 @@ mod tests {
         let e = frame.row_case(0).expect_err("infinite size");
         assert_eq!(e.field_name(), Some("tumor_size_cm"));
         assert!(e.message().contains("between"), "{}", e.message());
+    }
+
+    #[test]
+    fn floats_read_as_objects_give_the_dicts_result() {
+        let reader = Reader::new(Field::TumorSizeCm, MissingValues::default());
+        assert!(matches!(
+            reader.judge(EntryValue::Float(2.5)),
+            Cell::Size(v, false) if v == 2.5
+        ));
+        for v in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 2.5, 40.0] {
+            let mut frame = Frame::new(1);
+            frame.mark_present(Field::PrimarySite);
+            frame.mark_present(Field::TumorSizeCm);
+            frame.set_cell(
+                0,
+                Field::PrimarySite,
+                Cell::Code(code_of(Some(Site::Ileum))),
+            );
+            frame.set_cell(0, Field::TumorSizeCm, reader.judge(EntryValue::Float(v)));
+            let want = case_from_values(&[
+                ("primary_site", EntryValue::Json(json!("ileum"))),
+                ("tumor_size_cm", EntryValue::Float(v)),
+            ]);
+            assert_eq!(frame.row_case(0), want, "{v}");
+        }
+        // A NaN given (not a missing value) is refused, as in a dict.
+        let e = case_from_values(&[
+            ("primary_site", EntryValue::Json(json!("ileum"))),
+            ("tumor_size_cm", EntryValue::Float(f64::NAN)),
+        ])
+        .expect_err("NaN size");
+        assert!(e.message().contains("got NaN"), "{}", e.message());
     }
 
     #[test]

@@ -7,8 +7,8 @@
 //! citation comes from the core.
 //!
 //! - `convert`: Python dicts and values to the core's field/value pairs
-//!   (through [`nettx::case_from_entries`], so a dict is checked exactly as
-//!   JSON is);
+//!   (through [`nettx::case_from_entry_values`], so a dict is checked exactly
+//!   as JSON is);
 //! - `objects`: the read-only `Case`, `Evaluation`, `Recommendation`,
 //!   `Missing`, `Warning` and `TraceEntry` classes;
 //! - `vocab`: the core's vocabularies as the package's enums;

@@ -3,13 +3,13 @@
 //! hands out its attributes as Python values (enum members for codes); every
 //! text comes from the core.
 
-use crate::convert::{case_from_conv, to_conv, Conv};
+use crate::convert::{case_from_values, to_entry_value};
 use crate::errors::invalid_case;
 use crate::vocab::{member, members_tuple};
 use nettx::knowledge::{guideline_digest, GUIDELINE_ID, GUIDELINE_VERSION};
 use nettx::{
-    Case, Code, Complication, DiseaseState, Evaluation, Field, Histology, Missing, Recommendation,
-    SsaResponse, TraceEntry, WarningCode, ENGINE_NAME, ENGINE_VERSION,
+    Case, Code, Complication, DiseaseState, EntryValue, Evaluation, Field, Histology, Missing,
+    Recommendation, SsaResponse, TraceEntry, WarningCode, ENGINE_NAME, ENGINE_VERSION,
 };
 use pyo3::basic::CompareOp;
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -104,13 +104,13 @@ impl PyCase {
             (Field::Complications, complications),
             (Field::SsaResponse, ssa_response),
         ];
-        let mut entries: Vec<(&str, Conv)> = Vec::with_capacity(given.len());
+        let mut entries: Vec<(&str, EntryValue)> = Vec::with_capacity(given.len());
         for (field, value) in given {
             if let Some(value) = value {
-                entries.push((field.as_str(), to_conv(value, false)?));
+                entries.push((field.as_str(), to_entry_value(value, false)?));
             }
         }
-        match case_from_conv(&entries) {
+        match case_from_values(&entries) {
             Ok(inner) => Ok(PyCase { inner }),
             Err(e) => Err(invalid_case(py, &e, None)),
         }
@@ -121,7 +121,7 @@ impl PyCase {
     #[staticmethod]
     fn from_dict(py: Python<'_>, fields: &Bound<'_, PyAny>) -> PyResult<PyCase> {
         match crate::convert::mapping_entries(fields) {
-            Ok(entries) => case_from_conv(&entries)
+            Ok(entries) => case_from_values(&entries)
                 .map(|inner| PyCase { inner })
                 .map_err(|e| invalid_case(py, &e, None)),
             Err(Some(e)) => Err(e),
@@ -222,9 +222,9 @@ impl PyCase {
     /// checked like a new case.
     #[pyo3(signature = (**changes))]
     fn replace(&self, py: Python<'_>, changes: Option<&Bound<'_, PyDict>>) -> PyResult<PyCase> {
-        let mut entries: Vec<(String, Conv)> = Vec::new();
+        let mut entries: Vec<(String, EntryValue)> = Vec::new();
         if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(&self.inner) {
-            entries.extend(map.into_iter().map(|(k, v)| (k, Conv::Json(v))));
+            entries.extend(map.into_iter().map(|(k, v)| (k, EntryValue::Json(v))));
         }
         if let Some(changes) = changes {
             let changed = crate::convert::mapping_entries(changes.as_any())
@@ -236,7 +236,7 @@ impl PyCase {
                 }
             }
         }
-        case_from_conv(&entries)
+        case_from_values(&entries)
             .map(|inner| PyCase { inner })
             .map_err(|e| invalid_case(py, &e, None))
     }

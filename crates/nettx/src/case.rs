@@ -301,7 +301,8 @@ impl CaseBuilder {
     }
 }
 
-fn format_size(size: f64) -> String {
+/// A size as messages show it (`2.5`, `31`, `NaN`, `inf`).
+pub(crate) fn format_size(size: f64) -> String {
     format!("{size}")
 }
 

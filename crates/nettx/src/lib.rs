@@ -53,7 +53,7 @@ pub use evaluation::{
     Evaluation, Missing, Recommendation, TraceDetail, TraceEntry, ENGINE_NAME, ENGINE_VERSION,
 };
 pub use knowledge::RuleId;
-pub use parse::MAX_CASE_JSON_BYTES;
+pub use parse::{EntryValue, MAX_CASE_JSON_BYTES};
 pub use vocab::{
     Category, Code, Complication, DiseaseState, ErrorKind, Field, Goal, Histology, Intent, Set,
     Site, Source, SsaResponse, Strength, Urgency, Vocabulary, WarningCode,
@@ -89,7 +89,8 @@ pub fn evaluate_json_bytes(case_json: &[u8]) -> Result<String, Error> {
 /// have them (a Python dict, a DataFrame row), with the same checks, messages
 /// and error order as [`evaluate_json`]: the first unknown key in iteration
 /// order, then fields in table order, then contradictions. `null` values are
-/// unknown, as in JSON.
+/// unknown, as in JSON. For values JSON cannot hold (a float NaN, an object
+/// of the host language) see [`case_from_entry_values`].
 ///
 /// ```
 /// use serde_json::json;
@@ -101,6 +102,36 @@ pub fn case_from_entries<K: AsRef<str>>(
     entries: impl IntoIterator<Item = (K, serde_json::Value)>,
 ) -> Result<Case, Error> {
     parse::case_from_entries(entries)
+}
+
+/// Like [`case_from_entries`], for values a host language holds that JSON may
+/// not: a float NaN or infinity, a list of such values, an object with no
+/// JSON form (see [`EntryValue`]). Every field is read by the same converter
+/// as in JSON, so [`EntryValue::Json`] values get exactly the checks and
+/// messages of [`evaluate_json`], and the others are refused in the same
+/// place, quoted in the message as given.
+///
+/// ```
+/// use nettx::EntryValue;
+/// use serde_json::json;
+/// let case = nettx::case_from_entry_values([
+///     ("primary_site", EntryValue::Json(json!("ileum"))),
+///     ("tumor_size_cm", EntryValue::Float(2.5)),
+/// ])?;
+/// assert_eq!(case.tumor_size_cm(), Some(2.5));
+///
+/// let e = nettx::case_from_entry_values([
+///     ("primary_site", EntryValue::Json(json!("ileum"))),
+///     ("metastatic", EntryValue::Opaque("object()".to_owned())),
+/// ])
+/// .unwrap_err();
+/// assert!(e.message().ends_with("got object()"));
+/// # Ok::<(), nettx::Error>(())
+/// ```
+pub fn case_from_entry_values<K: AsRef<str>>(
+    entries: impl IntoIterator<Item = (K, EntryValue)>,
+) -> Result<Case, Error> {
+    parse::case_from_entry_values(entries)
 }
 
 /// Parses a case from bytes that should be UTF-8 JSON, with the limits and

@@ -1,19 +1,20 @@
-//! JSON text to [`Case`], with the interface's limits and error order:
-//! parse errors, then the first unknown key, then fields in table order, then
-//! contradictions.
+//! JSON text (and field/value pairs of a host language) to [`Case`], with
+//! the interface's limits and error order: parse errors, then the first
+//! unknown key, then fields in table order, then contradictions.
 //!
 //! The document is first read into one slot per known field (duplicate keys
 //! are refused, unknown keys remembered), and only then converted field by
 //! field, so the error reported does not depend on the order of the keys.
 
 use crate::case::{
-    check_case_id, check_contradictions, check_size, missing_site, Case, Complications, Facts,
+    check_case_id, check_contradictions, check_size, format_size, missing_site, Case,
+    Complications, Facts,
 };
 use crate::error::Error;
 use crate::vocab::{join_names, Complication, Field, Histology, Site, SsaResponse};
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Number, Value};
 use std::fmt;
 
 /// Largest accepted JSON text for one case, in bytes (checked before parsing).
@@ -48,11 +49,62 @@ pub(crate) fn case_from_str(json: &str) -> Result<Case, Error> {
     raw.into_case()
 }
 
+/// A field value as a host language holds it.
+///
+/// JSON values are checked exactly as in a JSON document; the other variants
+/// stand for what JSON cannot hold, and are checked and quoted in messages by
+/// the same converter of each field.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EntryValue {
+    /// A JSON value (null means unknown).
+    Json(Value),
+    /// A number that JSON may not be able to hold (NaN, ±infinity) or any
+    /// double. A finite one is the JSON number of that value; a non-finite
+    /// one is range-checked like a JSON number (so NaN or infinity for
+    /// `tumor_size_cm` is a `field` error "must be between 0.01 and 30 cm,
+    /// got NaN"), and a type error in any other field.
+    Float(f64),
+    /// A list whose items may be any of these (for `complications`).
+    List(Vec<EntryValue>),
+    /// A value with no JSON form, shown in messages by this text (e.g. a
+    /// Python `repr`, cut short when long); always a type error for the
+    /// field it is given for.
+    Opaque(String),
+}
+
+impl From<Value> for EntryValue {
+    /// The JSON value as it is ([`EntryValue::Json`]).
+    fn from(v: Value) -> Self {
+        EntryValue::Json(v)
+    }
+}
+
+impl EntryValue {
+    /// A finite [`EntryValue::Float`] as the JSON number it is; anything else
+    /// unchanged.
+    fn normalized(self) -> EntryValue {
+        match self {
+            EntryValue::Float(f) => match Number::from_f64(f) {
+                Some(n) => EntryValue::Json(Value::Number(n)),
+                None => EntryValue::Float(f),
+            },
+            other => other,
+        }
+    }
+}
+
 /// Builds a case from key/value pairs (a Python dict, a table row), with the
 /// checks, messages and error order of JSON input. A key given twice is a
 /// parse error; the first unknown key in iteration order is reported.
 pub(crate) fn case_from_entries<K: AsRef<str>>(
     entries: impl IntoIterator<Item = (K, Value)>,
+) -> Result<Case, Error> {
+    case_from_entry_values(entries.into_iter().map(|(k, v)| (k, EntryValue::Json(v))))
+}
+
+/// Like [`case_from_entries`], for values that JSON may not hold.
+pub(crate) fn case_from_entry_values<K: AsRef<str>>(
+    entries: impl IntoIterator<Item = (K, EntryValue)>,
 ) -> Result<Case, Error> {
     let mut raw = RawCase::default();
     let mut unknown_seen: Vec<String> = Vec::new();
@@ -151,7 +203,7 @@ impl Visitor<'_> for KeySeed {
 /// The document after syntax checks: one raw value per known field.
 #[derive(Default)]
 struct RawCase {
-    values: [Option<Value>; 12],
+    values: [Option<EntryValue>; 12],
     first_unknown: Option<String>,
 }
 
@@ -186,7 +238,7 @@ impl<'de> Visitor<'de> for RawVisitor {
                             "duplicate key `{field}`; each field may appear once"
                         )));
                     }
-                    *slot = Some(value);
+                    *slot = Some(EntryValue::Json(value));
                 }
                 Key::Unknown(name) => {
                     // Read as a Value (not skipped) so that the nesting limit
@@ -210,11 +262,13 @@ impl<'de> Visitor<'de> for RawVisitor {
 }
 
 impl RawCase {
-    fn take(&mut self, field: Field) -> Value {
+    /// The value given for `field` (null when absent), a finite float as the
+    /// JSON number it is.
+    fn take(&mut self, field: Field) -> EntryValue {
         self.values
             .get_mut(field.index())
             .and_then(Option::take)
-            .unwrap_or(Value::Null)
+            .map_or(EntryValue::Json(Value::Null), EntryValue::normalized)
     }
 
     fn into_case(mut self) -> Result<Case, Error> {
@@ -231,20 +285,20 @@ impl RawCase {
             ));
         }
         let case_id = match self.take(Field::CaseId) {
-            Value::Null => None,
-            Value::String(s) => {
+            EntryValue::Json(Value::Null) => None,
+            EntryValue::Json(Value::String(s)) => {
                 check_case_id(&s)?;
                 Some(s)
             }
             other => return Err(wrong(Field::CaseId, "a string or null", &other)),
         };
         let site = match self.take(Field::PrimarySite) {
-            Value::Null => return Err(missing_site()),
-            Value::String(s) => Site::from_name(&s).ok_or_else(|| {
+            EntryValue::Json(Value::Null) => return Err(missing_site()),
+            EntryValue::Json(Value::String(s)) => Site::from_name(&s).ok_or_else(|| {
                 wrong(
                     Field::PrimarySite,
                     &one_of(Site::ALL, Site::as_str, false),
-                    &Value::String(s),
+                    &EntryValue::Json(Value::String(s)),
                 )
             })?,
             other => {
@@ -263,8 +317,8 @@ impl RawCase {
             Histology::from_name,
         )?;
         let size_cm = match self.take(Field::TumorSizeCm) {
-            Value::Null => None,
-            Value::Number(n) => {
+            EntryValue::Json(Value::Null) => None,
+            EntryValue::Json(Value::Number(n)) => {
                 let shown = n.to_string();
                 let v = n.as_f64().ok_or_else(|| {
                     Error::field(
@@ -273,6 +327,11 @@ impl RawCase {
                     )
                 })?;
                 check_size(v, &shown)?;
+                Some(v)
+            }
+            // Only a non-finite one is left (`take`), which the range refuses.
+            EntryValue::Float(v) => {
+                check_size(v, &format_size(v))?;
                 Some(v)
             }
             other => return Err(wrong(Field::TumorSizeCm, "a number of cm or null", &other)),
@@ -321,26 +380,26 @@ impl RawCase {
     }
 }
 
-fn boolean(v: Value, field: Field) -> Result<Option<bool>, Error> {
+fn boolean(v: EntryValue, field: Field) -> Result<Option<bool>, Error> {
     match v {
-        Value::Null => Ok(None),
-        Value::Bool(b) => Ok(Some(b)),
+        EntryValue::Json(Value::Null) => Ok(None),
+        EntryValue::Json(Value::Bool(b)) => Ok(Some(b)),
         other => Err(wrong(field, "true, false or null (unknown)", &other)),
     }
 }
 
 /// A string field with an `"unknown"` value (histology, ssa_response).
 fn named<T: Copy>(
-    v: Value,
+    v: EntryValue,
     field: Field,
     all: &[T],
     name: fn(T) -> &'static str,
     parse: fn(&str) -> Option<T>,
 ) -> Result<Option<T>, Error> {
     match &v {
-        Value::Null => Ok(None),
-        Value::String(s) if s == "unknown" => Ok(None),
-        Value::String(s) => match parse(s) {
+        EntryValue::Json(Value::Null) => Ok(None),
+        EntryValue::Json(Value::String(s)) if s == "unknown" => Ok(None),
+        EntryValue::Json(Value::String(s)) => match parse(s) {
             Some(t) => Ok(Some(t)),
             None => Err(wrong(field, &one_of(all, name, true), &v)),
         },
@@ -348,21 +407,26 @@ fn named<T: Copy>(
     }
 }
 
-fn complications(v: Value) -> Result<Complications, Error> {
+fn complications(v: EntryValue) -> Result<Complications, Error> {
     let expected = || {
         format!(
             "a list of {} (or null for none)",
             join_names(Complication::ALL, Complication::as_str)
         )
     };
-    let items = match v {
-        Value::Null => return Ok(Complications::new()),
-        Value::Array(items) => items,
+    let items: Vec<EntryValue> = match v {
+        EntryValue::Json(Value::Null) => return Ok(Complications::new()),
+        EntryValue::Json(Value::Array(items)) => items.into_iter().map(EntryValue::Json).collect(),
+        EntryValue::List(items) => items,
         other => return Err(wrong(Field::Complications, &expected(), &other)),
     };
     let mut set = Complications::new();
     for (i, item) in items.iter().enumerate() {
-        match item.as_str().and_then(Complication::from_name) {
+        let found = match item {
+            EntryValue::Json(Value::String(s)) => Complication::from_name(s),
+            _ => None,
+        };
+        match found {
             Some(c) => set.insert(c),
             None => {
                 return Err(Error::field(
@@ -370,7 +434,7 @@ fn complications(v: Value) -> Result<Complications, Error> {
                     format!(
                         "complications[{i}] must be one of {}, got {}",
                         join_names(Complication::ALL, Complication::as_str),
-                        quote_value(item)
+                        quote_entry(item)
                     ),
                 ))
             }
@@ -388,11 +452,26 @@ fn one_of<T: Copy>(all: &[T], name: fn(T) -> &'static str, unknown: bool) -> Str
     }
 }
 
-fn wrong(field: Field, expected: &str, got: &Value) -> Error {
+fn wrong(field: Field, expected: &str, got: &EntryValue) -> Error {
     Error::field(
         field,
-        format!("{field} must be {expected}, got {}", quote_value(got)),
+        format!("{field} must be {expected}, got {}", quote_entry(got)),
     )
+}
+
+/// The offending value as a message shows it: a JSON value as compact JSON,
+/// a number as JSON writes it (a non-finite one as `NaN`, `inf` or `-inf`),
+/// a list as "a list", an opaque value by its text; cut short when long.
+fn quote_entry(v: &EntryValue) -> String {
+    match v {
+        EntryValue::Json(v) => quote_value(v),
+        EntryValue::Float(f) => match Number::from_f64(*f) {
+            Some(n) => quote_value(&Value::Number(n)),
+            None => shorten(format_size(*f), MAX_QUOTED_CHARS),
+        },
+        EntryValue::List(_) => "a list".to_owned(),
+        EntryValue::Opaque(text) => shorten(text.clone(), MAX_QUOTED_CHARS),
+    }
 }
 
 /// The offending value as compact JSON, cut short when long.
