@@ -3,11 +3,35 @@
 from __future__ import annotations
 
 import json
+import numbers
 from typing import Any, Dict, Optional, Union
 
 from ._vocab import ErrorKind
 
 __all__ = ["NettxError", "InvalidCaseError"]
+
+
+def _is_row_number(label: Any, row: int) -> bool:
+    """Whether an index label is just the row's position (an integer equal
+    to it), so that a message need not show it. Never raises: a label may be
+    anything (``pd.NA``, whose comparisons raise; an object whose ``==``
+    does)."""
+    try:
+        return (
+            isinstance(label, numbers.Integral)
+            and not isinstance(label, bool)
+            and int(label) == row
+        )
+    except Exception:
+        return False
+
+
+def _shown(value: Any) -> str:
+    """``repr(value)``, or a placeholder when that raises."""
+    try:
+        return repr(value)
+    except Exception:
+        return f"<unprintable {type(value).__name__}>"
 
 
 class NettxError(Exception):
@@ -62,8 +86,8 @@ class InvalidCaseError(NettxError, ValueError):
             where += f" in `{self.field}`"
         if self.row is not None:
             at = f"row {self.row}"
-            if self.label is not None and self.label != self.row:
-                at += f" (label {self.label!r})"
+            if self.label is not None and not _is_row_number(self.label, self.row):
+                at += f" (label {_shown(self.label)})"
             where = f"{at}: {where}"
         return f"{where}: {self.message}"
 
@@ -72,7 +96,7 @@ class InvalidCaseError(NettxError, ValueError):
         if self.row is not None:
             parts.append(f"row={self.row!r}")
         if self.label is not None:
-            parts.append(f"label={self.label!r}")
+            parts.append(f"label={_shown(self.label)}")
         return f"InvalidCaseError({', '.join(parts)})"
 
     def to_dict(self) -> Dict[str, Dict[str, str]]:

@@ -47,7 +47,9 @@ def _payload(field: str, column: "pd.Series[Any]") -> Tuple[str, str, Any, Any]:
         if types.is_float_dtype(dtype):
             values = column.to_numpy(dtype=np.float64, na_value=np.nan)
             return (field, "float", values.tobytes(), None)
-        if types.is_integer_dtype(dtype):
+        # Unsigned integers go as objects: uint64 values beyond int64 would
+        # wrap, and must be shown as the dict shows them.
+        if types.is_integer_dtype(dtype) and not types.is_unsigned_integer_dtype(dtype):
             mask = column.isna().to_numpy()
             values = column.to_numpy(dtype=np.int64, na_value=0)
             return (field, "int", values.tobytes(), mask.tobytes() if mask.any() else None)

@@ -3,7 +3,22 @@
 Use the package ``nettx``, which re-exports everything public from here.
 """
 
-from typing import Any, Callable, Dict, Final, Iterable, List, Mapping, Optional, Tuple, Union, final
+from typing import (
+    Any,
+    Callable,
+    ClassVar,
+    Dict,
+    Final,
+    FrozenSet,
+    Iterable,
+    List,
+    Mapping,
+    Optional,
+    Set,
+    Tuple,
+    Union,
+    final,
+)
 
 from ._vocab import (
     Category,
@@ -51,6 +66,22 @@ __all__ = [
     "evaluate_columns",
 ]
 
+_ComplicationItem = Union[Complication, str]
+# What `complications` takes: a list, tuple or set (a numpy array too, at run
+# time), as a JSON list; not any iterable (a generator, dict keys, a pandas
+# Series or a range are refused). Lists and sets are invariant, so the lists
+# and sets of each item type are spelled out.
+_Complications = Union[
+    List[Complication],
+    List[str],
+    List[_ComplicationItem],
+    Tuple[_ComplicationItem, ...],
+    Set[Complication],
+    Set[str],
+    Set[_ComplicationItem],
+    FrozenSet[_ComplicationItem],
+]
+
 __version__: Final[str]
 ENGINE_NAME: Final[str]
 ENGINE_VERSION: Final[str]
@@ -80,7 +111,7 @@ class Case:
         extrahepatic_metastases: Optional[bool] = None,
         metastases_resectable: Optional[bool] = None,
         carcinoid_syndrome: Optional[bool] = None,
-        complications: Optional[Iterable[Union[Complication, str]]] = None,
+        complications: Optional[_Complications] = None,
         ssa_response: Union[SsaResponse, str, None] = None,
     ) -> Case: ...
     @staticmethod
@@ -225,6 +256,7 @@ class TraceEntry:
         """As in the evaluation's ``to_dict()``."""
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class Evaluation:
@@ -296,7 +328,12 @@ class Evaluation:
         """HTML for Jupyter."""
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
     def __reduce__(self) -> Tuple[Any, ...]: ...
+    @staticmethod
+    def _from_pickle(evaluation_json: str, case_json: str, digest: str, version: str) -> Evaluation:
+        """An evaluation unpickled (``NettxError`` when made by another
+        guideline or engine version)."""
 
 def evaluate(case: Union[Mapping[str, Any], Case]) -> Evaluation:
     """Evaluates one case (a dict of fields or a ``Case``)."""

@@ -218,6 +218,56 @@ def test_case_replace() -> None:
         c.replace(hepatic_metastases=True)
 
 
+# What `complications` takes, as the stubs say and as the run time does: a
+# list, tuple or set of complications (a JSON list), not any iterable.
+COMPLICATIONS_ARGUMENTS = [
+    ("words", True),
+    ("members", True),
+    ("list(words) + list(members)", True),
+    ('("bleeding", nettx.Complication.OTHER)', True),
+    ("set(words)", True),
+    ("set(members)", True),
+    ("frozenset(words)", True),
+    ("[]", True),
+    ("(w for w in words)", False),
+    ("dict.fromkeys(words).keys()", False),
+    ("dict.fromkeys(words).values()", False),
+    ("iter(words)", False),
+    ("range(2)", False),
+    ('"bleeding"', False),
+    ("[1]", False),
+]
+
+
+def test_complications_stub_matches_the_run_time(tmp_path: Any) -> None:
+    mypy_api = pytest.importorskip("mypy.api")
+    words: List[str] = ["bleeding"]
+    members: List[nettx.Complication] = [nettx.Complication.PERFORATION]
+    lines = [
+        "from typing import List",
+        "import nettx",
+        'words: List[str] = ["bleeding"]',
+        "members: List[nettx.Complication] = [nettx.Complication.PERFORATION]",
+    ]
+    first = len(lines) + 1
+    for expression, accepted in COMPLICATIONS_ARGUMENTS:
+        lines.append(f'nettx.Case(primary_site="ileum", complications={expression})')
+        scope = {"nettx": nettx, "words": words, "members": members}
+        if accepted:
+            eval(lines[-1], scope)
+        else:
+            with pytest.raises(nettx.InvalidCaseError):
+                eval(lines[-1], scope)
+    source = tmp_path / "complications.py"
+    source.write_text("\n".join(lines) + "\n")
+    out, err, _ = mypy_api.run(
+        ["--strict", "--no-incremental", "--cache-dir", str(tmp_path / "cache"), str(source)]
+    )
+    flagged = {int(m) for m in re.findall(r"complications\.py:(\d+): error", out)}
+    want = {first + i for i, (_, accepted) in enumerate(COMPLICATIONS_ARGUMENTS) if not accepted}
+    assert flagged == want, out + err
+
+
 def test_case_is_immutable() -> None:
     c = nettx.Case(primary_site="ileum")
     with pytest.raises(AttributeError):
@@ -274,6 +324,10 @@ def test_result_objects_compare_and_hash() -> None:
     assert (a == 1) is False
     with pytest.raises(TypeError):
         hash(a)
+    with pytest.raises(TypeError):
+        hash(a.trace[0])
+    # as the stubs declare (`__hash__: ClassVar[None]`)
+    assert nettx.Evaluation.__hash__ is None and nettx.TraceEntry.__hash__ is None
 
 
 def test_repr_is_one_line_and_str_is_the_report() -> None:
@@ -341,6 +395,46 @@ def test_pickle_and_copy() -> None:
         info.value.message,
     )
     assert again.to_json() == info.value.to_json()
+
+
+def test_pickled_evaluation_is_the_evaluation_pickled() -> None:
+    ev = nettx.evaluate(SYNDROME_METASTATIC)
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        again = pickle.loads(pickle.dumps(ev, protocol=protocol))
+        assert again == ev and again.to_json() == ev.to_json()
+    # The pickle holds the result and the versions that made it, not only
+    # the case.
+    function, args = ev.__reduce__()
+    assert args == (ev.to_json(), ev.case.to_json(), nettx.GUIDELINE_DIGEST, nettx.ENGINE_VERSION)
+    assert function(*args) == ev
+    # An evaluation of a frame (computed on first use) pickles the same.
+    import pandas as pd
+
+    df = pd.DataFrame({"primary_site": ["ileum"], "metastatic": [False]})
+    lazy = nettx.evaluate_frame(df, full=True)["evaluation"].iloc[0]
+    assert pickle.loads(pickle.dumps(lazy)).to_json() == nettx.evaluate({"primary_site": "ileum", "metastatic": False}).to_json()
+
+
+def test_an_evaluation_pickled_by_another_version_is_refused() -> None:
+    ev = nettx.evaluate(SYNDROME_METASTATIC)
+    data = pickle.dumps(ev)
+    # another guideline: its digest differs (in the state and in the JSON)
+    other_digest = ("0" if nettx.GUIDELINE_DIGEST[0] != "0" else "1") * 64
+    edited = data.replace(nettx.GUIDELINE_DIGEST.encode(), other_digest.encode())
+    assert edited != data
+    with pytest.raises(nettx.NettxError, match="made by another guideline or engine version") as info:
+        pickle.loads(edited)
+    assert other_digest in str(info.value) and nettx.GUIDELINE_DIGEST in str(info.value)
+    # another engine
+    function, (evaluation_json, case_json, digest, version) = ev.__reduce__()
+    with pytest.raises(nettx.NettxError, match=r"made by another guideline or engine version \(nettx 0\.0\.1,"):
+        function(evaluation_json, case_json, digest, "0.0.1")
+    # the same versions, but a result this library does not give for the case
+    altered = evaluation_json.replace('"urgency":"urgent"', '"urgency":"elective"', 1)
+    assert altered != evaluation_json
+    for state in [(altered, case_json), (evaluation_json, nettx.Case(primary_site="colon").to_json()), (evaluation_json, "{")]:
+        with pytest.raises(nettx.NettxError, match="does not evaluate to the pickled result"):
+            function(*state, digest, version)
 
 
 # --- errors --------------------------------------------------------------------------

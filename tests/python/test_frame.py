@@ -297,3 +297,114 @@ def test_a_row_mixing_fast_and_slow_paths_gives_the_dict_error() -> None:
             nettx.evaluate(row)
         assert out["error"].iloc[i] == info.value.message, i
         assert out["error_field"].iloc[i] == info.value.field, i
+
+
+def dict_error(case: Dict[str, Any]) -> nettx.InvalidCaseError:
+    """The error evaluate gives for the case as a dict."""
+    with pytest.raises(nettx.InvalidCaseError) as info:
+        nettx.evaluate(case)
+    return info.value
+
+
+@pytest.mark.parametrize(
+    "column, value",
+    [
+        # uint64 beyond int64: must not wrap to a negative number
+        (pd.Series([2, 2**63 + 5], dtype="uint64"), 2**63 + 5),
+        (pd.Series([2, 2**63 + 5], dtype="UInt64"), 2**63 + 5),
+        # integers a double cannot hold exactly: shown as integers
+        (pd.Series([2, 2**62], dtype="int64"), 2**62),
+        (pd.Series([2, 10**17], dtype="Int64"), 10**17),
+        (pd.Series([None, 10**17], dtype="Int64"), 10**17),
+        (pd.Series([2, -(2**63)], dtype="int64"), -(2**63)),
+        (pd.Series([2, 2**53], dtype="int64"), 2**53),
+        (pd.Series([2, 2**53 - 1], dtype="int64"), 2**53 - 1),
+        (pd.Series([2, 2**62], dtype=object), 2**62),
+        (pd.Series([2, 2**63 + 5], dtype=object), 2**63 + 5),
+        (pd.Series([2, np.int64(2**62)], dtype=object), 2**62),
+        (pd.Series(pd.Categorical([2, 2**63 + 5])), 2**63 + 5),
+    ],
+    ids=[
+        "uint64",
+        "UInt64",
+        "int64-2^62",
+        "Int64-1e17",
+        "Int64-1e17-masked",
+        "int64-min",
+        "int64-2^53",
+        "int64-2^53-1",
+        "object-2^62",
+        "object-2^63+5",
+        "object-numpy-2^62",
+        "categorical-2^63+5",
+    ],
+)
+def test_large_integer_sizes_give_the_dict_error(column: "pd.Series[Any]", value: int) -> None:
+    df = pd.DataFrame({"primary_site": ["ileum", "ileum"], "tumor_size_cm": column})
+    want = dict_error({"primary_site": "ileum", "tumor_size_cm": value})
+    assert f"got {value};" in want.message
+    with pytest.raises(nettx.InvalidCaseError) as info:
+        nettx.evaluate_frame(df)
+    assert (info.value.row, info.value.field, info.value.message) == (1, want.field, want.message)
+    assert info.value.to_json() == want.to_json()
+    out = nettx.evaluate_frame(df, errors="return")
+    assert out["error"].iloc[1] == want.message
+
+
+def test_a_label_that_does_not_compare_is_shown() -> None:
+    df = pd.DataFrame(
+        {"primary_site": ["ileum", "nowhere"]},
+        index=pd.array([1, None], dtype="Int64"),
+    )
+    with pytest.raises(nettx.InvalidCaseError) as info:
+        nettx.evaluate_frame(df)
+    e = info.value
+    assert e.row == 1 and e.label is pd.NA
+    assert str(e).startswith("row 1 (label <NA>): field error in `primary_site`")
+    assert "label=<NA>" in repr(e)
+    # A label that is the row's position is not repeated; any other is shown.
+    for label, shown in [(1, None), (np.int64(1), None), (1.0, "1.0"), (True, "True"), ("1", "'1'")]:
+        text = str(nettx.InvalidCaseError("bad", row=1, label=label))
+        assert text == ("row 1" if shown is None else f"row 1 (label {shown})") + ": field error: bad"
+
+    class Unprintable:
+        def __eq__(self, other: object) -> bool:
+            raise RuntimeError("no comparing")
+
+        def __repr__(self) -> str:
+            raise RuntimeError("no printing")
+
+        __hash__ = None  # type: ignore[assignment]
+
+    e = nettx.InvalidCaseError("bad", row=1, label=Unprintable())
+    assert str(e) == "row 1 (label <unprintable Unprintable>): field error: bad"
+    assert "label=<unprintable Unprintable>" in repr(e)
+
+
+def test_a_string_freed_during_the_read_is_not_taken_for_another() -> None:
+    # The reviewer's case: reading row 1 runs Python code (the repr of a bad
+    # item) that frees row 0's string and makes a new one of the same size
+    # in row 2, likely at the same address. Row 2 must be read as what it
+    # holds ("volvulus", an error), not as row 0's "bleeding".
+    for _ in range(50):
+        first = "".join(["blee", "ding"])
+        rows: List[Any] = [[first], None, []]
+        del first
+        done: List[bool] = []
+
+        class Evil:
+            def __repr__(self) -> str:
+                if not done:
+                    done.append(True)
+                    rows[0][0] = "x"
+                    rows[2].append("".join(["volv", "ulus"]))
+                return "Evil()"
+
+        rows[1] = [Evil()]
+        df = pd.DataFrame({"primary_site": ["ileum"] * 3, "complications": rows})
+        out = nettx.evaluate_frame(df, errors="return")
+        assert rows[2] == ["volvulus"]
+        want = dict_error({"primary_site": "ileum", "complications": rows[2]})
+        assert out["error"].iloc[2] == want.message
+        assert want.message.startswith("complications[0] must be one of") and 'got "volvulus"' in want.message
+        assert out["preferred"].iloc[0].startswith("URGENT_SEGMENTAL_RESECTION")

@@ -13,6 +13,16 @@ fn invalid_case_class(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     INVALID_CASE_ERROR.import(py, "nettx._errors", "InvalidCaseError")
 }
 
+static NETTX_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// A `nettx.NettxError` saying `message`.
+pub(crate) fn nettx_error(py: Python<'_>, message: String) -> PyErr {
+    match NETTX_ERROR.import(py, "nettx._errors", "NettxError") {
+        Ok(class) => PyErr::from_type(class.clone(), message),
+        Err(e) => e,
+    }
+}
+
 /// The keyword arguments of `InvalidCaseError` for `e`: kind (the enum
 /// member), field, and the core's error document.
 fn error_kwargs<'py>(py: Python<'py>, e: &nettx::Error) -> PyResult<Bound<'py, PyDict>> {

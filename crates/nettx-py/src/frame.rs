@@ -318,13 +318,29 @@ impl Frame {
     }
 }
 
+/// Integers below this magnitude (2^53) are exact as doubles, and shown
+/// back as integers.
+const MAX_EXACT_INT: u64 = 1 << 53;
+
+/// Whether a JSON number is a float, or an integer a double holds exactly
+/// (and [`size_value`] shows back as that integer).
+fn exact_as_double(n: &serde_json::Number) -> bool {
+    if let Some(i) = n.as_i64() {
+        i.unsigned_abs() < MAX_EXACT_INT
+    } else if let Some(u) = n.as_u64() {
+        u < MAX_EXACT_INT
+    } else {
+        true
+    }
+}
+
 /// A size as the dict would hold it: unknown (NaN) as `None`, an integer as
 /// an integer, any other (infinity too) as the float it is.
 fn size_value(size: f64, is_int: bool) -> EntryValue {
     if size.is_nan() {
         return null();
     }
-    if is_int && size.fract() == 0.0 && size.abs() < 9.007_199_254_740_992e15 {
+    if is_int && size.fract() == 0.0 && size.abs() < MAX_EXACT_INT as f64 {
         return EntryValue::Json(Value::Number((size as i64).into()));
     }
     EntryValue::Float(size)
@@ -590,8 +606,6 @@ pub(crate) fn summarise(ev: &Evaluated) -> Columns {
 // ---------------------------------------------------------------------------
 // Reading the columns (with the interpreter attached).
 
-/// Reads the values of one field from Python objects, remembering what each
-/// distinct string was read as.
 /// How pandas marks a missing value: None, a float NaN, its sentinels
 /// (`pd.NA`, `pd.NaT`) and, for any other object, its `isna`.
 #[derive(Clone, Default)]
@@ -600,10 +614,17 @@ struct MissingValues<'py> {
     isna: Option<Bound<'py, PyAny>>,
 }
 
+/// Reads the values of one field from Python objects, remembering what each
+/// distinct string was read as.
 struct Reader<'py> {
     field: Field,
     missing: MissingValues<'py>,
-    by_address: IntMap<usize, Cell>,
+    /// Strings already read, by address. Each entry holds the string, so
+    /// that its address cannot be reused by another object while cached:
+    /// Python code run during the read (`isna`, a `__repr__`, another
+    /// thread) may drop the last other reference to it (an item of a
+    /// caller's list, say).
+    by_address: IntMap<usize, (Bound<'py, PyAny>, Cell)>,
     by_text: HashMap<String, Cell>,
 }
 
@@ -655,6 +676,9 @@ impl<'py> Reader<'py> {
             },
             Field::TumorSizeCm => match &conv {
                 EntryValue::Json(Value::Null) => Cell::Unknown,
+                // An integer a double cannot hold exactly keeps its value,
+                // to be shown as the dict would show it.
+                EntryValue::Json(Value::Number(n)) if !exact_as_double(n) => Cell::Bad(conv),
                 EntryValue::Json(Value::Number(n)) => match n.as_f64() {
                     Some(v) => Cell::Size(v, n.is_i64() || n.is_u64()),
                     None => Cell::Bad(conv),
@@ -683,7 +707,9 @@ impl<'py> Reader<'py> {
                 }
                 if obj.is_instance_of::<PyInt>() && !obj.is_instance_of::<pyo3::types::PyBool>() {
                     if let Ok(i) = obj.extract::<i64>() {
-                        return Ok(Cell::Size(i as f64, true));
+                        if i.unsigned_abs() < MAX_EXACT_INT {
+                            return Ok(Cell::Size(i as f64, true));
+                        }
                     }
                 }
                 self.generic(obj)
@@ -741,7 +767,7 @@ impl<'py> Reader<'py> {
             return self.generic(obj);
         };
         let address = obj.as_ptr() as usize;
-        if let Some(cell) = self.by_address.get(&address) {
+        if let Some((_, cell)) = self.by_address.get(&address) {
             return Ok(cell.clone());
         }
         let Ok(text) = s.to_cow() else {
@@ -767,9 +793,9 @@ impl<'py> Reader<'py> {
             }
         };
         if self.by_address.len() < MAX_CACHED_STRINGS {
-            // The list being read holds the object, so its address stays its
-            // own while the column is read.
-            self.by_address.insert(address, cell.clone());
+            // The entry keeps the object alive, so its address stays its own
+            // while the column is read.
+            self.by_address.insert(address, (obj.clone(), cell.clone()));
         }
         Ok(cell)
     }
@@ -832,12 +858,19 @@ fn read_column<'py>(
                 check_len(field, m.len(), n)?;
                 Some(m)
             };
-            for (i, (row, chunk)) in frame.rows.iter_mut().zip(bytes.chunks_exact(8)).enumerate() {
+            for (i, chunk) in bytes.chunks_exact(8).enumerate() {
                 let is_missing = mask.and_then(|m| m.get(i)).is_some_and(|b| *b != 0);
-                if !is_missing {
-                    if let Ok(raw) = <[u8; 8]>::try_from(chunk) {
-                        row.size = i64::from_ne_bytes(raw) as f64;
-                        row.size_is_int = true;
+                if is_missing {
+                    continue;
+                }
+                if let Ok(raw) = <[u8; 8]>::try_from(chunk) {
+                    let v = i64::from_ne_bytes(raw);
+                    if v.unsigned_abs() < MAX_EXACT_INT {
+                        frame.set_cell(i, field, Cell::Size(v as f64, true));
+                    } else {
+                        // Beyond a double's integers: the row is built from
+                        // the exact value, as the dict would hold it.
+                        frame.set_bad(i, field, EntryValue::Json(Value::Number(v.into())));
                     }
                 }
             }
@@ -1130,6 +1163,28 @@ mod tests {
                 json!("nowhere"),
                 Value::Null,
                 Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+            ],
+            vec![
+                Value::Null,
+                json!("ileum"),
+                Value::Null,
+                json!(1u64 << 62),
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+            ],
+            vec![
+                Value::Null,
+                json!("ileum"),
+                Value::Null,
+                json!(u64::MAX),
                 Value::Null,
                 Value::Null,
                 Value::Null,

@@ -4,7 +4,7 @@
 //! text comes from the core.
 
 use crate::convert::{case_from_values, to_entry_value};
-use crate::errors::invalid_case;
+use crate::errors::{invalid_case, nettx_error};
 use crate::vocab::{member, members_tuple};
 use nettx::knowledge::{guideline_digest, GUIDELINE_ID, GUIDELINE_VERSION};
 use nettx::{
@@ -12,7 +12,7 @@ use nettx::{
     Recommendation, SsaResponse, TraceEntry, WarningCode, ENGINE_NAME, ENGINE_VERSION,
 };
 use pyo3::basic::CompareOp;
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
@@ -222,10 +222,9 @@ impl PyCase {
     /// checked like a new case.
     #[pyo3(signature = (**changes))]
     fn replace(&self, py: Python<'_>, changes: Option<&Bound<'_, PyDict>>) -> PyResult<PyCase> {
-        let mut entries: Vec<(String, EntryValue)> = Vec::new();
-        if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(&self.inner) {
-            entries.extend(map.into_iter().map(|(k, v)| (k, EntryValue::Json(v))));
-        }
+        let mut entries = object_entries(&self.inner).map_err(|e| {
+            PyRuntimeError::new_err(format!("nettx: cannot read the fields of the case: {e}"))
+        })?;
         if let Some(changes) = changes {
             let changed = crate::convert::mapping_entries(changes.as_any())
                 .map_err(|e| e.unwrap_or_else(|| PyTypeError::new_err("changes")))?;
@@ -261,6 +260,19 @@ impl PyCase {
         let from_json = slf.get_type().getattr("from_json")?;
         let args = PyTuple::new(slf.py(), [slf.get().inner.to_json()])?;
         PyTuple::new(slf.py(), [from_json, args.into_any()])
+    }
+}
+
+/// The fields of `value` (serialised as a JSON object) as field/value pairs,
+/// in order; an error, not an empty list, when it is not an object.
+fn object_entries<T: serde::Serialize>(value: &T) -> Result<Vec<(String, EntryValue)>, String> {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::Object(map)) => Ok(map
+            .into_iter()
+            .map(|(k, v)| (k, EntryValue::Json(v)))
+            .collect()),
+        Ok(other) => Err(format!("not a JSON object: {other}")),
+        Err(e) => Err(e.to_string()),
     }
 }
 
@@ -585,17 +597,62 @@ impl PyEvaluation {
         eq_result(other.py(), equal, op)
     }
 
+    /// Pickles the evaluation as its JSON, its case's JSON, and the
+    /// guideline digest and engine version that made it (see
+    /// `_from_pickle`).
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         let py = slf.py();
-        let evaluate = py.import("nettx._native")?.getattr("evaluate")?;
-        let case = Bound::new(
+        let from_pickle = slf.get_type().getattr("_from_pickle")?;
+        let ev = slf.get().get();
+        let args = PyTuple::new(
             py,
-            PyCase {
-                inner: slf.get().get().case().clone(),
-            },
+            [
+                ev.to_json(),
+                ev.case().to_json(),
+                guideline_digest().to_owned(),
+                ENGINE_VERSION.to_owned(),
+            ],
         )?;
-        let args = PyTuple::new(py, [case])?;
-        PyTuple::new(py, [evaluate, args.into_any()])
+        PyTuple::new(py, [from_pickle, args.into_any()])
+    }
+
+    /// An evaluation unpickled: rebuilt only when the pickle was made with
+    /// this guideline and engine and evaluating its case again gives the
+    /// pickled JSON byte for byte; else ``NettxError``.
+    #[staticmethod]
+    fn _from_pickle(
+        py: Python<'_>,
+        evaluation_json: &str,
+        case_json: &str,
+        digest: &str,
+        version: &str,
+    ) -> PyResult<PyEvaluation> {
+        let running_digest = guideline_digest();
+        if digest != running_digest || version != ENGINE_VERSION {
+            return Err(nettx_error(
+                py,
+                format!(
+                    "cannot unpickle this Evaluation: it was made by another guideline or \
+                     engine version (nettx {version:.80}, guideline digest {digest:.80}), \
+                     not by the running nettx {ENGINE_VERSION} (guideline digest \
+                     {running_digest}); evaluate the case again"
+                ),
+            ));
+        }
+        let rebuilt = Case::from_json(case_json)
+            .ok()
+            .map(|case| nettx::evaluate(&case))
+            .filter(|ev| ev.to_json() == evaluation_json);
+        rebuilt.map(PyEvaluation::ready).ok_or_else(|| {
+            nettx_error(
+                py,
+                String::from(
+                    "cannot unpickle this Evaluation: its case does not evaluate to the \
+                     pickled result with the running guideline and engine (the pickle is \
+                     damaged or was altered)",
+                ),
+            )
+        })
     }
 }
 
@@ -819,5 +876,31 @@ impl PyTraceEntry {
             .ok()
             .map(|o| o.get().inner == self.inner);
         eq_result(other.py(), equal, op)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn object_entries_keep_every_field_or_fail() {
+        let case = Case::from_json(
+            r#"{"case_id":"x","primary_site":"ileum","histology":"well_differentiated",
+                "tumor_size_cm":2.5,"local_spread":true,"metastatic":true,
+                "hepatic_metastases":true,"extrahepatic_metastases":false,
+                "metastases_resectable":false,"carcinoid_syndrome":true,
+                "complications":["bleeding"],"ssa_response":"controlled"}"#,
+        )
+        .expect("valid");
+        let entries = object_entries(&case).expect("a case is an object");
+        assert_eq!(entries.len(), Field::ALL.len());
+        assert_eq!(case_from_values(&entries).expect("valid"), case);
+        // A value that is not an object, or cannot be serialised, is an
+        // error (`Case.replace` would otherwise drop every field).
+        assert!(object_entries(&2.5).is_err());
+        assert!(object_entries(&BTreeMap::from([((1, 2), 3)])).is_err());
     }
 }
