@@ -29,8 +29,17 @@ PREFIX ?= /usr/local
 override PREFIX := $(abspath $(PREFIX))
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
-# What a program linking libnettx.a also needs (rustc --print native-static-libs).
-NATIVE_STATIC_LIBS ?= -lgcc_s -lutil -lrt -lpthread -lm -ldl
+# What a program linking libnettx.a also needs: asked of rustc when install
+# runs (`--print native-static-libs` of the staticlib build), else, if that
+# fails, the fallback list. Set NATIVE_STATIC_LIBS to skip the probe.
+NATIVE_STATIC_LIBS_FALLBACK := -lgcc_s -lutil -lrt -lpthread -lm -ldl
+NATIVE_STATIC_LIBS_PROBE = $(shell $(CARGO) rustc --release --locked -p nettx-ffi \
+	--crate-type staticlib -- --print native-static-libs 2>&1 | \
+	sed -n 's/^note: native-static-libs: //p' | tail -n 1)
+ifeq ($(origin NATIVE_STATIC_LIBS),undefined)
+# Probed once, when first used (only install uses it).
+NATIVE_STATIC_LIBS = $(eval NATIVE_STATIC_LIBS := $$(or $$(strip $$(NATIVE_STATIC_LIBS_PROBE)),$$(NATIVE_STATIC_LIBS_FALLBACK)))$(NATIVE_STATIC_LIBS)
+endif
 
 VERSION := $(shell sed -n 's/^version = "\([^"]*\)"/\1/p' Cargo.toml | head -n 1)
 VERSION_MAJOR := $(word 1,$(subst ., ,$(VERSION)))
@@ -61,7 +70,7 @@ install:
 	@$(SUBST) $(PACKAGING)/nettx.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/nettx.pc
 	@$(SUBST) $(PACKAGING)/nettxConfig.cmake.in > $(DESTDIR)$(CMAKEDIR)/nettxConfig.cmake
 	@$(SUBST) $(PACKAGING)/nettxConfigVersion.cmake.in > $(DESTDIR)$(CMAKEDIR)/nettxConfigVersion.cmake
-	@echo "installed libnettx $(VERSION) under $(DESTDIR)$(PREFIX)"
+	@echo "installed libnettx $(VERSION) under $(DESTDIR)$(PREFIX) (static link also needs: $(NATIVE_STATIC_LIBS))"
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libnettx.so $(DESTDIR)$(LIBDIR)/libnettx.so.$(SOVERSION) \

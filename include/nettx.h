@@ -28,7 +28,12 @@
  * field, contradiction, internal) have one status each; NETTX_ERR_NULL_ARGUMENT
  * and NETTX_ERR_PANIC say the call was refused. Accessors that cannot fail
  * return their value directly and say what they return for a NULL handle or an
- * index out of range (-1, 0 or NULL, never a valid-looking value).
+ * index out of range: -1 for an enum value or a flag, NULL for a string and 0
+ * for a count (every nettx_evaluation_*_count). Only -1 is never a real value:
+ * a real evaluation gives 0 for an empty list and NULL for a case without a
+ * case_id, so the counts of a NULL handle read as an evaluation with nothing
+ * in it. Check the status nettx_evaluate returns and use the handle only
+ * after NETTX_OK.
  *
  * Ownership and lifetime of returned pointers. Each function says which of
  * three kinds it returns:
@@ -56,9 +61,13 @@
  * is somewhere to put one), or the accessor's documented NULL-handle value.
  * The *_free functions accept NULL as a no-op.
  *
- * Strings in. Input strings are NUL-terminated UTF-8. The library never reads
- * more than 65,537 bytes of one looking for its NUL, so an unterminated or
- * over-long string is refused without being read to its end.
+ * Strings in. Input strings are NUL-terminated UTF-8. The library reads each
+ * no further than a bound looking for its NUL, so an unterminated or
+ * over-long string is refused without being read to its end: at most 65,537
+ * bytes of a case (nettx_evaluate_json's case_json, nettx_case's case_id),
+ * 257 bytes of a name (nettx_value) and 1,048,577 bytes of an error document
+ * (nettx_error_read). nettx_evaluate_json_len reads no more than len bytes,
+ * and none if len is over 65,536.
  *
  * Threads. Every function may be called from many threads at once. An
  * evaluation never changes after nettx_evaluate returns it, so several threads
@@ -965,13 +974,17 @@ int nettx_case_init(struct nettx_case *c);
  * `*error_json` is written only on failure. `error_json` may be NULL; `c` and
  * `out` may not (`NETTX_ERR_NULL_ARGUMENT`).
  *
- * The case is read during the call only and never kept.
+ * The case is read during the call only and never kept. Its `struct_size` is
+ * read first, alone: a struct of another layout (`struct_size` other than
+ * this library's `sizeof(nettx_case)`) is refused with `NETTX_ERR_PARSE`
+ * without any other byte of it being read.
  *
  * # Safety
  *
  * `c` must be NULL or point to an initialised `nettx_case` whose `case_id`
- * is NULL or NUL-terminated; `out` and `error_json` must be NULL or point to
- * writable pointers.
+ * is NULL or NUL-terminated (or, if its `struct_size` is not this library's
+ * `sizeof(nettx_case)`, to at least that readable `struct_size`); `out` and
+ * `error_json` must be NULL or point to writable pointers.
  */
 int nettx_evaluate(const struct nettx_case *c, struct nettx_evaluation **out, char **error_json);
 
@@ -1388,15 +1401,16 @@ int nettx_evaluate_json(const char *case_json, char **out_json);
  * NUL-terminated (a buffer from a file or socket, a C++ `std::string_view`).
  * A NUL byte inside the text is a `parse` error, as any control character
  * outside a JSON string is; the same 65,536-byte limit applies (a longer
- * `len` is refused without reading the text).
+ * `len` is refused with `NETTX_ERR_PARSE` without the text being touched).
  *
  * Same statuses and out-parameter rules as `nettx_evaluate_json` (a NULL
  * `case_json` is `NETTX_ERR_NULL_ARGUMENT`, whatever `len`).
  *
  * # Safety
  *
- * `case_json` must be NULL or point to `len` readable bytes; `out_json` must
- * be NULL or point to a writable `char *`.
+ * `case_json` must be NULL or, if `len` is at most 65,536, point to `len`
+ * readable bytes (with a larger `len` it is not read); `out_json` must be
+ * NULL or point to a writable `char *`.
  */
 int nettx_evaluate_json_len(const char *case_json, size_t len, char **out_json);
 
@@ -1424,14 +1438,18 @@ void nettx_string_free(char *s);
  * `NETTX_ERR_FIELD`, `NETTX_ERR_CONTRADICTION` or `NETTX_ERR_INTERNAL`) and
  * writes `*field` (NULL when the error names no field) and `*message` as new
  * strings the caller frees with `nettx_string_free`; `field` and `message` may
- * each be NULL when not wanted. Returns `NETTX_OK` and writes nothing if the
- * text is not an error document (an evaluation, say), and
- * `NETTX_ERR_NULL_ARGUMENT` if `error_json` is NULL.
+ * each be NULL when not wanted. A NUL inside the field or message (JSON
+ * `\u0000`, say in an unknown key the input held) is written as U+FFFD, so
+ * neither is ever cut short or NULL for it. Returns `NETTX_OK` and writes
+ * nothing if the text is not an error document (an evaluation, say) or is
+ * longer than 1 MiB (1,048,576 bytes), and `NETTX_ERR_NULL_ARGUMENT` if
+ * `error_json` is NULL.
  *
  * # Safety
  *
- * `error_json` must be NULL or a NUL-terminated string (at most 1 MiB of it is
- * read); `field` and `message` must be NULL or point to writable `char *`.
+ * `error_json` must be NULL or a NUL-terminated string (at most 1,048,577
+ * bytes of it are read looking for its NUL); `field` and `message` must be
+ * NULL or point to writable `char *`.
  */
 int nettx_error_read(const char *error_json, char **field, char **message);
 

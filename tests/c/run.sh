@@ -3,7 +3,8 @@
 # C or C++ developer uses it:
 #
 #   1. `make install PREFIX=<temp>`: release build, lib + headers + nettx.pc +
-#      CMake package, SONAME and symbolic links;
+#      CMake package, SONAME and symbolic links, the static library's link
+#      flags from rustc (and the Makefile's fallback list when rustc fails);
 #   2. the headers compile as C99, C11 and C++17, each included twice, with
 #      -Wall -Wextra -Werror -pedantic;
 #   3. tests/c/test_nettx.c (C99) and tests/cpp/test_nettx.cpp (C++17), built
@@ -14,8 +15,11 @@
 #   4. the same C test under valgrind (no invalid access, no definite leak)
 #      and under AddressSanitizer + UndefinedBehaviorSanitizer (static lib);
 #      the C++ test under valgrind;
-#   5. examples/c and examples/cpp built with pkg-config (and CMake's
-#      find_package(nettx) when cmake is installed) and run.
+#   5. examples/c and examples/cpp built with pkg-config and run; when cmake
+#      is installed, examples/cpp also built with find_package(nettx) against
+#      nettx::nettx and nettx::nettx_static, and the package's version check
+#      tried (this version accepted, the next minor refused, with and without
+#      a language enabled).
 #
 # Needs a Rust toolchain, gcc/g++, make, python3 and valgrind; pkg-config is
 # installed with apt-get when missing (as root), else explicit -I/-L flags are
@@ -110,6 +114,23 @@ if command -v readelf > /dev/null; then
         <(readelf -d "$PREFIX/lib/libnettx.so.$VERSION")
 fi
 check "installed headers are the repository's" cmp include/nettx.h "$PREFIX/include/nettx.h"
+# What linking libnettx.a also needs (nettx.pc's Libs.private, the CMake
+# static target's link libraries) is what rustc says, or, when asking rustc
+# fails, the Makefile's fallback list.
+NATIVE_LIBS=$(cargo rustc --release --locked -p nettx-ffi --crate-type staticlib -- --print native-static-libs 2>&1 |
+    sed -n 's/^note: native-static-libs: //p' | tail -n 1)
+check "rustc --print native-static-libs gives a list" test -n "$NATIVE_LIBS"
+check "nettx.pc: Libs.private is rustc's native-static-libs" \
+    test "$(sed -n 's/^Libs.private: //p' "$PREFIX/lib/pkgconfig/nettx.pc")" = "$NATIVE_LIBS"
+check "nettxConfig.cmake: nettx_static links rustc's native-static-libs" \
+    grep -qF "INTERFACE_LINK_LIBRARIES \"${NATIVE_LIBS// /;}\"" "$PREFIX/lib/cmake/nettx/nettxConfig.cmake"
+printf '#!/bin/sh\n[ "$1" = rustc ] && exit 101\nexec cargo "$@"\n' > "$BIN/cargo-without-rustc"
+chmod +x "$BIN/cargo-without-rustc"
+check "make install, rustc not answering" make --no-print-directory install PREFIX="$TMP/prefix-fallback" \
+    CARGO="$BIN/cargo-without-rustc"
+check "nettx.pc: Libs.private falls back to the Makefile's list" \
+    test "$(sed -n 's/^Libs.private: //p' "$TMP/prefix-fallback/lib/pkgconfig/nettx.pc")" = \
+    "$(sed -n 's/^NATIVE_STATIC_LIBS_FALLBACK := //p' Makefile)"
 # Only the nettx_ functions are exported by the shared library.
 check "exports only nettx_* functions" bash -c \
     "! nm -D --defined-only '$PREFIX/lib/libnettx.so' | awk '\$2 == \"T\" {print \$3}' | grep -v '^nettx_'"
@@ -132,7 +153,7 @@ else
     note "pkg-config not available: using explicit -I/-L flags"
     NETTX_CFLAGS=(-I"$PREFIX/include")
     NETTX_LIBS=(-L"$PREFIX/lib" -lnettx)
-    NETTX_STATIC_LIBS=(-lgcc_s -lutil -lrt -lpthread -lm -ldl)
+    read -r -a NETTX_STATIC_LIBS <<< "$(sed -n 's/^Libs.private: //p' "$PREFIX/lib/pkgconfig/nettx.pc")"
     HAVE_PKG_CONFIG=0
 fi
 STATIC_LINK=("$PREFIX/lib/libnettx.a" "${NETTX_STATIC_LIBS[@]}")
@@ -219,14 +240,46 @@ if command -v cmake > /dev/null; then
         cmake -S "$TMP/cpp" -B "$TMP/cpp/build" -DCMAKE_PREFIX_PATH="$PREFIX" -DCMAKE_BUILD_TYPE=Release
     check "examples/cpp: cmake build" cmake --build "$TMP/cpp/build"
     check "examples/cpp: run (CMake build)" "$TMP/cpp/build/nettx-example-cpp"
-    # A version the package must refuse: 0.x releases are not compatible with each other.
-    mkdir -p "$TMP/cmake-refuse"
-    printf 'cmake_minimum_required(VERSION 3.14)\nproject(p LANGUAGES NONE)\nfind_package(nettx 0.%s REQUIRED)\n' "$((MINOR + 1))" \
-        > "$TMP/cmake-refuse/CMakeLists.txt"
-    check "CMake refuses nettx 0.$((MINOR + 1))" bash -c \
-        "! cmake -S '$TMP/cmake-refuse' -B '$TMP/cmake-refuse/build' -DCMAKE_PREFIX_PATH='$PREFIX'"
+    check "examples/cpp: cmake configure with nettx::nettx_static" \
+        cmake -S "$TMP/cpp" -B "$TMP/cpp/build-static" -DCMAKE_PREFIX_PATH="$PREFIX" -DCMAKE_BUILD_TYPE=Release \
+        -DNETTX_TARGET=nettx::nettx_static
+    check "examples/cpp: cmake build, static" cmake --build "$TMP/cpp/build-static"
+    check "examples/cpp: static build does not load libnettx.so" bash -c \
+        "! ldd '$TMP/cpp/build-static/nettx-example-cpp' | grep -q libnettx"
+    check "examples/cpp: run (CMake build, static)" "$TMP/cpp/build-static/nettx-example-cpp"
+
+    # The version check (nettxConfigVersion.cmake), before a language is
+    # enabled (CMAKE_SIZEOF_VOID_P not yet defined) and after: this version is
+    # accepted, and the next minor refused (0.x releases are not compatible
+    # with each other) because of its version, not of the 64-bit check (CMake
+    # lists the package as "version: 0.1.0", not "0.1.0 (64-bit)").
+    # cmake_find LANGUAGES VERSION [LINE]: configures a project that only calls
+    # find_package(nettx VERSION REQUIRED) (after LINE); prints cmake's output.
+    cmake_find() {
+        local dir="$TMP/cmake-find/$1-$2-${3:+extra}"
+        mkdir -p "$dir"
+        printf 'cmake_minimum_required(VERSION 3.14)\nproject(p LANGUAGES %s)\n%s\nfind_package(nettx %s REQUIRED)\nmessage(STATUS "found nettx ${nettx_VERSION}")\n' \
+            "$1" "${3:-}" "$2" > "$dir/CMakeLists.txt"
+        cmake -S "$dir" -B "$dir/build" -DCMAKE_PREFIX_PATH="$PREFIX" 2>&1 | tee "$dir.log"
+    }
+    cmake_accepts() { cmake_find "$@" && grep -q "found nettx $VERSION\$" "$TMP/cmake-find/$1-$2-${3:+extra}.log"; }
+    # cmake_refuses LANGUAGES VERSION LINE LISTED: refused, the package listed
+    # as "version: LISTED".
+    cmake_refuses() {
+        local log="$TMP/cmake-find/$1-$2-${3:+extra}.log" reason=$4
+        ! cmake_find "$1" "$2" "$3" && grep -q "requested version \"$2\"" "$log" &&
+            grep -q "version: $reason\$" "$log"
+    }
+    NEXT="$MAJOR.$((MINOR + 1))"
+    for languages in NONE C; do
+        check "CMake (LANGUAGES $languages) accepts nettx $MAJOR.$MINOR" cmake_accepts "$languages" "$MAJOR.$MINOR"
+        check "CMake (LANGUAGES $languages) accepts nettx $VERSION" cmake_accepts "$languages" "$VERSION"
+        check "CMake (LANGUAGES $languages) refuses nettx $NEXT" cmake_refuses "$languages" "$NEXT" "" "$VERSION"
+    done
+    check "CMake refuses the 64-bit nettx to a 32-bit project" \
+        cmake_refuses NONE "$MAJOR.$MINOR" "set(CMAKE_SIZEOF_VOID_P 4)" "$VERSION (64-bit)"
 else
-    note "cmake not found: the CMake package check is skipped (apt-get install cmake to run it)"
+    note "cmake not found: the CMake package checks are skipped (apt-get install cmake to run them)"
 fi
 
 finish

@@ -463,6 +463,25 @@ static void test_error_kinds(void) {
         nettx_string_free(message);
         nettx_string_free(out);
     }
+    /* An unknown key holding a NUL (JSON \u0000): the field is still
+       written, whole, with the NUL as U+FFFD; so is the message. */
+    {
+        int status = 0;
+        char *out = json_output("{\"primary_site\":\"ileum\",\"a\\u0000b\":1}", &status);
+        char *field = NULL, *message = NULL;
+        int read = nettx_error_read(out, &field, &message);
+        check(status == NETTX_ERR_FIELD && read == NETTX_ERR_FIELD, "NUL in a key: status %d, read %d", status, read);
+        check(streq(field, "a\xEF\xBF\xBD" "b"), "NUL in a key: field %s", field ? field : "(null)");
+        check(message && *message, "NUL in a key: a message");
+        nettx_string_free(field);
+        nettx_string_free(message);
+        nettx_string_free(out);
+        message = NULL;
+        read = nettx_error_read("{\"error\":{\"kind\":\"internal\",\"message\":\"x\\u0000y\"}}", NULL, &message);
+        check(read == NETTX_ERR_INTERNAL && streq(message, "x\xEF\xBF\xBD" "y"), "NUL in a message: %s",
+              message ? message : "(null)");
+        nettx_string_free(message);
+    }
     /* The kind "internal" has its own status (no input can cause one). */
     check(nettx_error_read("{\"error\":{\"kind\":\"internal\",\"message\":\"x\"}}", NULL, NULL) == NETTX_ERR_INTERNAL,
           "internal kind -> NETTX_ERR_INTERNAL");
@@ -546,6 +565,15 @@ static void test_error_kinds(void) {
     doc = typed_error(&zero, NETTX_ERR_PARSE, "zero-filled case");
     check(doc && strstr(doc, "nettx_case_init"), "zero-filled case document");
     nettx_string_free(doc);
+    /* A smaller layout (a caller built with another header): only struct_size
+       is read, never past it (valgrind reports a read past the block). */
+    uint32_t *small = malloc(sizeof *small);
+    if (!small) exit(2);
+    *small = (uint32_t)sizeof *small;
+    doc = typed_error((const nettx_case *)(const void *)small, NETTX_ERR_PARSE, "4-byte case");
+    check(doc && strstr(doc, "struct_size is 4"), "4-byte case document");
+    nettx_string_free(doc);
+    free(small);
     /* error_json may be NULL, on failure and on success. */
     nettx_evaluation *e = NULL;
     check(nettx_evaluate(&zero, &e, NULL) == NETTX_ERR_PARSE && !e, "failure without error_json");
@@ -684,6 +712,38 @@ static void test_bounds(void) {
     out = NULL;
     check(nettx_evaluate_json("{\"primary_site\":\"ile\xff\"}", &out) == NETTX_ERR_PARSE, "invalid UTF-8");
     nettx_string_free(out);
+    /* A len over the limit is refused on len alone: the text is not touched,
+       so it may be shorter than len. */
+    out = NULL;
+    check(nettx_evaluate_json_len("{}", 65537, &out) == NETTX_ERR_PARSE && out &&
+              strstr(out, "the input is 65537 bytes"),
+          "_len: len 65,537, text of 2 bytes");
+    nettx_string_free(out);
+    out = NULL;
+    check(nettx_evaluate_json_len("{}", SIZE_MAX, &out) == NETTX_ERR_PARSE && out, "_len: len SIZE_MAX");
+    nettx_string_free(out);
+    /* nettx_error_read has its own bound, 1 MiB: a document longer than a
+       case is read; 1,048,577 bytes and no terminator are refused after
+       reading exactly those bytes. */
+    size_t big = (size_t)1 << 20;
+    block = malloc(big + 1);
+    if (!block) exit(2);
+    const char *head = "{\"error\":{\"kind\":\"internal\",\"message\":\"";
+    const char *tail = "\"}}";
+    size_t long_doc = 100000;
+    memset(block, 'm', long_doc);
+    memcpy(block, head, strlen(head));
+    memcpy(block + long_doc - strlen(tail), tail, strlen(tail));
+    block[long_doc] = '\0';
+    char *message = NULL;
+    check(nettx_error_read(block, NULL, &message) == NETTX_ERR_INTERNAL && message &&
+              strlen(message) == long_doc - strlen(head) - strlen(tail),
+          "error_read: a 100,000-byte document");
+    nettx_string_free(message);
+    memset(block, ' ', big + 1);
+    message = NULL;
+    check(nettx_error_read(block, NULL, &message) == NETTX_OK && !message, "error_read: unterminated 1,048,577 bytes");
+    free(block);
     /* An embedded NUL through _len is a parse error, not the end of the text. */
     out = NULL;
     check(nettx_evaluate_json_len("{\"primary_site\":\"ileum\"}\0x", 26, &out) == NETTX_ERR_PARSE, "embedded NUL");

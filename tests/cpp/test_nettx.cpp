@@ -239,6 +239,9 @@ void test_errors() {
             nettx::evaluate(c);
         },
         nettx::Status::Field, "field", std::string("case_id"), "NUL in case_id");
+    // An unknown key holding a NUL (JSON \u0000): still named, the NUL as U+FFFD.
+    expect_error([] { nettx::evaluate_json(R"({"primary_site":"ileum","a\u0000b":1})"); }, nettx::Status::Field,
+                 "field", std::string("a\xEF\xBF\xBD" "b"), "NUL in an unknown key");
     // An Error is a std::invalid_argument.
     try {
         nettx::evaluate_json("{}");

@@ -192,6 +192,7 @@ const _: () = {
     assert!(size_of::<bool>() == size_of::<u8>());
     assert!(size_of::<nettx_fact>() == 4 && size_of::<nettx_site>() == 4);
     assert!(size_of::<nettx_histology>() == 4 && size_of::<nettx_ssa_response>() == 4);
+    assert!(offset_of!(nettx_case, struct_size) == 0);
     macro_rules! same_offset {
         ($($f:ident),*) => { $( assert!(offset_of!(RawCase, $f) == offset_of!(nettx_case, $f)); )* };
     }
@@ -265,16 +266,34 @@ pub unsafe extern "C" fn nettx_case_init(c: *mut nettx_case) -> c_int {
     )
 }
 
-/// Reads the case at `c` as C laid it out.
+/// Reads the case at `c` as C laid it out: first its `struct_size` alone,
+/// and the rest only if that is this library's layout, so that a smaller
+/// struct (a caller built with another header) is never read past its end.
 ///
 /// # Safety
 ///
-/// `c` must be non-null and point to a readable, initialised `nettx_case`.
-pub(crate) unsafe fn read_raw(c: *const nettx_case) -> RawCase {
-    // SAFETY: by the caller's contract `c` points to a readable, initialised
-    // `nettx_case`, whose layout `RawCase` repeats field for field (checked at
-    // compile time); every bit pattern of its integer fields is valid.
-    unsafe { c.cast::<RawCase>().read_unaligned() }
+/// `c` must be non-null and point to a readable, initialised `u32`
+/// (`struct_size`) and, if that holds `STRUCT_SIZE`, to a readable,
+/// initialised `nettx_case`.
+pub(crate) unsafe fn read_raw(c: *const nettx_case) -> Result<RawCase, Failure> {
+    // SAFETY: `struct_size` is the struct's first field (offset 0, checked at
+    // compile time) and by the caller's contract readable and initialised;
+    // any bit pattern is a valid u32.
+    let struct_size = unsafe { c.cast::<u32>().read_unaligned() };
+    if struct_size != STRUCT_SIZE {
+        return Err(Failure::from(Error::new(
+            ErrorKind::Parse,
+            None,
+            format!(
+                "the nettx_case was not set up by nettx_case_init (struct_size is {struct_size}, expected {STRUCT_SIZE}); call nettx_case_init before filling it in"
+            ),
+        )));
+    }
+    // SAFETY: `struct_size` says this is a whole `nettx_case` of this
+    // library's layout, readable and initialised by the caller's contract;
+    // `RawCase` repeats that layout field for field (checked at compile time)
+    // and every bit pattern of its integer fields is valid.
+    Ok(unsafe { c.cast::<RawCase>().read_unaligned() })
 }
 
 /// The error the core gives for `value` in `field` (JSON input with that
@@ -382,16 +401,7 @@ unsafe fn case_id(ptr: *const c_char) -> Result<Option<String>, Failure> {
 ///
 /// `raw.case_id` must be NULL or a NUL-terminated string.
 pub(crate) unsafe fn to_core(raw: &RawCase) -> Result<Case, Failure> {
-    if raw.struct_size != STRUCT_SIZE {
-        return Err(Failure::from(Error::new(
-            ErrorKind::Parse,
-            None,
-            format!(
-                "the nettx_case was not set up by nettx_case_init (struct_size is {}, expected {STRUCT_SIZE}); call nettx_case_init before filling it in",
-                raw.struct_size
-            ),
-        )));
-    }
+    // (`struct_size` was checked by `read_raw`.)
     // SAFETY: forwarded from this function's contract.
     let case_id = unsafe { case_id(raw.case_id) }?;
     if raw.primary_site == nettx_site::None as i32 {

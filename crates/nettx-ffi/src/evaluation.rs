@@ -94,13 +94,17 @@ fn index_of<T: Vocabulary>(value: Option<T>) -> i32 {
 /// `*error_json` is written only on failure. `error_json` may be NULL; `c` and
 /// `out` may not (`NETTX_ERR_NULL_ARGUMENT`).
 ///
-/// The case is read during the call only and never kept.
+/// The case is read during the call only and never kept. Its `struct_size` is
+/// read first, alone: a struct of another layout (`struct_size` other than
+/// this library's `sizeof(nettx_case)`) is refused with `NETTX_ERR_PARSE`
+/// without any other byte of it being read.
 ///
 /// # Safety
 ///
 /// `c` must be NULL or point to an initialised `nettx_case` whose `case_id`
-/// is NULL or NUL-terminated; `out` and `error_json` must be NULL or point to
-/// writable pointers.
+/// is NULL or NUL-terminated (or, if its `struct_size` is not this library's
+/// `sizeof(nettx_case)`, to at least that readable `struct_size`); `out` and
+/// `error_json` must be NULL or point to writable pointers.
 #[no_mangle]
 pub unsafe extern "C" fn nettx_evaluate(
     c: *const nettx_case,
@@ -115,8 +119,8 @@ pub unsafe extern "C" fn nettx_evaluate(
             return Err(Failure::null_argument("out (where the evaluation goes)"));
         }
         // SAFETY: `c` is non-null and points to an initialised `nettx_case`
-        // by the caller's contract.
-        let raw = unsafe { read_raw(c) };
+        // (at least its `struct_size`, read first) by the caller's contract.
+        let raw = unsafe { read_raw(c) }?;
         // SAFETY: the case's `case_id` is NULL or NUL-terminated by contract.
         let case = unsafe { to_core(&raw) }?;
         let handle = Box::new(nettx_evaluation::new(nettx_core::evaluate(&case)));

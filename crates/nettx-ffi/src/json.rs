@@ -89,15 +89,16 @@ pub unsafe extern "C" fn nettx_evaluate_json(
 /// NUL-terminated (a buffer from a file or socket, a C++ `std::string_view`).
 /// A NUL byte inside the text is a `parse` error, as any control character
 /// outside a JSON string is; the same 65,536-byte limit applies (a longer
-/// `len` is refused without reading the text).
+/// `len` is refused with `NETTX_ERR_PARSE` without the text being touched).
 ///
 /// Same statuses and out-parameter rules as `nettx_evaluate_json` (a NULL
 /// `case_json` is `NETTX_ERR_NULL_ARGUMENT`, whatever `len`).
 ///
 /// # Safety
 ///
-/// `case_json` must be NULL or point to `len` readable bytes; `out_json` must
-/// be NULL or point to a writable `char *`.
+/// `case_json` must be NULL or, if `len` is at most 65,536, point to `len`
+/// readable bytes (with a larger `len` it is not read); `out_json` must be
+/// NULL or point to a writable `char *`.
 #[no_mangle]
 pub unsafe extern "C" fn nettx_evaluate_json_len(
     case_json: *const c_char,
@@ -112,18 +113,20 @@ pub unsafe extern "C" fn nettx_evaluate_json_len(
         || {
             let result = if case_json.is_null() {
                 Err(Failure::null_argument("case_json"))
-            } else if isize::try_from(len).is_err() {
-                // No buffer can be this long; a slice of it could not even exist.
+            } else if len > MAX_CASE_JSON_BYTES {
+                // Refused on `len` alone, before any slice is formed: the
+                // caller need not have `len` readable bytes then. (The core's
+                // message for an over-long text.)
                 Err(Failure::from(Error::new(
-                ErrorKind::Parse,
-                None,
-                format!("the input is longer than {MAX_CASE_JSON_BYTES} bytes; a case may be at most {MAX_CASE_JSON_BYTES} bytes of JSON"),
-            )))
+                    ErrorKind::Parse,
+                    None,
+                    format!("the input is {len} bytes; a case may be at most {MAX_CASE_JSON_BYTES} bytes of JSON"),
+                )))
             } else {
-                // SAFETY: `case_json` is non-null and points to `len` readable
-                // bytes by the caller's contract, and `len` fits an isize; the
-                // slice lives for this call. (The core checks the length first
-                // and reads no byte of an over-long text.)
+                // SAFETY: `case_json` is non-null and, as `len` is within the
+                // limit, points to `len` readable bytes by the caller's
+                // contract; `len` <= 65,536 fits an isize; the slice lives for
+                // this call.
                 let bytes = unsafe { std::slice::from_raw_parts(case_json.cast::<u8>(), len) };
                 nettx_core::evaluate_json_bytes(bytes)
                     .map_err(Failure::from)
@@ -168,6 +171,10 @@ pub unsafe extern "C" fn nettx_string_free(s: *mut c_char) {
     })
 }
 
+/// The longest text `nettx_error_read` reads (it looks at no more than one
+/// byte beyond, for the NUL).
+pub(crate) const MAX_ERROR_JSON_BYTES: usize = 1 << 20;
+
 /// The parts of an error document from this library, for callers that want
 /// the kind, field and message without a JSON parser.
 fn error_parts(doc: &Value) -> Option<(nettx_status, Option<&str>, &str)> {
@@ -190,14 +197,18 @@ fn error_parts(doc: &Value) -> Option<(nettx_status, Option<&str>, &str)> {
 /// `NETTX_ERR_FIELD`, `NETTX_ERR_CONTRADICTION` or `NETTX_ERR_INTERNAL`) and
 /// writes `*field` (NULL when the error names no field) and `*message` as new
 /// strings the caller frees with `nettx_string_free`; `field` and `message` may
-/// each be NULL when not wanted. Returns `NETTX_OK` and writes nothing if the
-/// text is not an error document (an evaluation, say), and
-/// `NETTX_ERR_NULL_ARGUMENT` if `error_json` is NULL.
+/// each be NULL when not wanted. A NUL inside the field or message (JSON
+/// `\u0000`, say in an unknown key the input held) is written as U+FFFD, so
+/// neither is ever cut short or NULL for it. Returns `NETTX_OK` and writes
+/// nothing if the text is not an error document (an evaluation, say) or is
+/// longer than 1 MiB (1,048,576 bytes), and `NETTX_ERR_NULL_ARGUMENT` if
+/// `error_json` is NULL.
 ///
 /// # Safety
 ///
-/// `error_json` must be NULL or a NUL-terminated string (at most 1 MiB of it is
-/// read); `field` and `message` must be NULL or point to writable `char *`.
+/// `error_json` must be NULL or a NUL-terminated string (at most 1,048,577
+/// bytes of it are read looking for its NUL); `field` and `message` must be
+/// NULL or point to writable `char *`.
 #[no_mangle]
 pub unsafe extern "C" fn nettx_error_read(
     error_json: *const c_char,
@@ -210,7 +221,7 @@ pub unsafe extern "C" fn nettx_error_read(
         }
         // SAFETY: `error_json` is non-null and NUL-terminated by the caller's
         // contract; the slice is used only during this call.
-        let Ok(bytes) = (unsafe { read_bounded(error_json, 1 << 20) }) else {
+        let Ok(bytes) = (unsafe { read_bounded(error_json, MAX_ERROR_JSON_BYTES) }) else {
             return code(nettx_status::NETTX_OK);
         };
         let Ok(doc) = serde_json::from_slice::<Value>(bytes) else {
@@ -219,7 +230,13 @@ pub unsafe extern "C" fn nettx_error_read(
         let Some((status, field_text, message_text)) = error_parts(&doc) else {
             return code(nettx_status::NETTX_OK);
         };
-        let to_c = |s: &str| CString::new(s).map_or(std::ptr::null_mut(), CString::into_raw);
+        // A lossy copy: a NUL (JSON `\u0000`) becomes U+FFFD, so the C string
+        // is whole and never NULL.
+        let to_c = |s: &str| {
+            CString::new(s.replace('\0', "\u{FFFD}"))
+                .unwrap_or_default()
+                .into_raw()
+        };
         if !field.is_null() {
             let value = field_text.map_or(std::ptr::null_mut(), to_c);
             // SAFETY: `field` is non-null and points to a writable `char *` by

@@ -101,7 +101,10 @@ fn init_raw() -> RawCase {
     // SAFETY: `c` is writable memory for one `nettx_case`.
     assert_eq!(unsafe { nettx_case_init(c.as_mut_ptr()) }, OK);
     // SAFETY: `nettx_case_init` initialised it.
-    unsafe { read_raw(c.as_ptr()) }
+    match unsafe { read_raw(c.as_ptr()) } {
+        Ok(raw) => raw,
+        Err(_) => panic!("nettx_case_init wrote this library's struct_size"),
+    }
 }
 
 /// A handle from `nettx_evaluate`, freed on drop.
@@ -571,6 +574,29 @@ fn typed_errors_without_a_json_equivalent() {
     assert!(kind_field(&doc).2.contains("nettx_case_init"));
     raw.struct_size = STRUCT_SIZE;
     assert!(eval_typed(&raw).is_ok());
+    // A larger layout (a caller built with a later header) is refused too.
+    raw.struct_size = STRUCT_SIZE + 8;
+    assert_eq!(
+        eval_typed(&raw).err().map(|e| e.0),
+        Some(nettx_status::NETTX_ERR_PARSE as c_int)
+    );
+}
+
+#[test]
+fn struct_size_is_read_before_the_rest_of_the_case() {
+    // A caller built with a smaller layout: only `struct_size` exists (4 bytes
+    // on the heap). It must be refused without a byte past it being read
+    // (`cargo +nightly miri test` and valgrind report any such read).
+    let small = Box::new(4u32);
+    let c: *const nettx_case = std::ptr::from_ref::<u32>(&small).cast();
+    let (mut out, mut error) = (null_mut(), null_mut());
+    // SAFETY: `c` points to a readable `struct_size` that is not this
+    // library's, which is all the contract asks then; out-params are writable.
+    let status = unsafe { nettx_evaluate(c, &mut out, &mut error) };
+    assert_eq!(status, nettx_status::NETTX_ERR_PARSE as c_int);
+    assert!(out.is_null());
+    let doc = take(error);
+    assert!(doc.contains("struct_size is 4, expected"), "{doc}");
 }
 
 #[test]
@@ -763,6 +789,36 @@ fn length_delimited_entry_agrees_with_the_nul_terminated_one() {
 }
 
 #[test]
+fn an_over_long_len_is_refused_without_touching_the_text() {
+    // Three bytes, and a `len` over the limit: refused on `len` alone. A slice
+    // of `len` bytes must not even be formed (that would be undefined
+    // behaviour, which `cargo +nightly miri test` reports).
+    let short = *b"{} ";
+    for len in [MAX_CASE_JSON_BYTES + 1, isize::MAX as usize, usize::MAX] {
+        let mut out = null_mut();
+        // SAFETY: with `len` over 65,536 the contract asks for no readable
+        // bytes at all; `out` is a writable pointer.
+        let status = unsafe { nettx_evaluate_json_len(short.as_ptr().cast(), len, &mut out) };
+        assert_eq!(status, nettx_status::NETTX_ERR_PARSE as c_int);
+        assert_eq!(
+            take(out),
+            format!(
+                r#"{{"error":{{"kind":"parse","message":"the input is {len} bytes; a case may be at most 65536 bytes of JSON"}}}}"#
+            )
+        );
+    }
+    // The core's own message for the same length.
+    let long = vec![b' '; MAX_CASE_JSON_BYTES + 1];
+    assert_eq!(
+        eval_json_len(&long).1,
+        format!(
+            r#"{{"error":{{"kind":"parse","message":"the input is {} bytes; a case may be at most 65536 bytes of JSON"}}}}"#,
+            MAX_CASE_JSON_BYTES + 1
+        )
+    );
+}
+
+#[test]
 fn over_long_input_is_refused_without_reading_it_all() {
     // Exactly at the limit: read and parsed (spaces are JSON whitespace).
     let mut doc = br#"{"primary_site":"ileum"}"#.to_vec();
@@ -927,6 +983,111 @@ fn error_documents_can_be_read_without_a_json_parser() {
     assert_eq!(read, status);
     assert!(field.is_null());
     take(message);
+}
+
+#[test]
+fn error_read_parts_survive_an_embedded_nul() {
+    // An unknown key holding a NUL: the library's own error document names it
+    // (JSON escapes the NUL), and its parts must still be whole C strings.
+    let (status, doc) = eval_json(br#"{"primary_site":"ileum","a\u0000b":1}"#);
+    assert_eq!(status, nettx_status::NETTX_ERR_FIELD as c_int, "{doc}");
+    let doc = CString::new(doc).expect("JSON escapes NUL");
+    let (mut field, mut message) = (null_mut(), null_mut());
+    // SAFETY: a live C string and writable out-params; strings are freed.
+    let read = unsafe { nettx_error_read(doc.as_ptr(), &mut field, &mut message) };
+    assert_eq!(read, status);
+    assert_eq!(take(field), "a\u{FFFD}b");
+    let message = take(message);
+    assert!(message.starts_with("unknown field"), "{message}");
+    // A NUL in the message too (any document of this library's shape).
+    let doc = c"{\"error\":{\"kind\":\"internal\",\"message\":\"x\\u0000y\"}}";
+    let mut message = null_mut();
+    // SAFETY: as above.
+    let read = unsafe { nettx_error_read(doc.as_ptr(), null_mut(), &mut message) };
+    assert_eq!(read, nettx_status::NETTX_ERR_INTERNAL as c_int);
+    assert_eq!(take(message), "x\u{FFFD}y");
+}
+
+#[test]
+fn error_read_reads_up_to_its_own_bound() {
+    use crate::json::MAX_ERROR_JSON_BYTES;
+    // Longer than the bound of a case (65,537 bytes), within its own: read.
+    let wrap =
+        |message: &str| format!(r#"{{"error":{{"kind":"internal","message":"{message}"}}}}"#);
+    let overhead = wrap("").len();
+    for len in [MAX_CASE_JSON_BYTES + 2, MAX_ERROR_JSON_BYTES] {
+        let doc = CString::new(wrap(&"m".repeat(len - overhead))).expect("no NUL");
+        assert_eq!(doc.as_bytes().len(), len);
+        let mut message = null_mut();
+        // SAFETY: a live C string and a writable out-param.
+        let read = unsafe { nettx_error_read(doc.as_ptr(), null_mut(), &mut message) };
+        assert_eq!(read, nettx_status::NETTX_ERR_INTERNAL as c_int, "{len}");
+        assert_eq!(take(message).len(), len - overhead);
+    }
+    // One byte more: not read to its end, so not an error document.
+    let doc = CString::new(wrap(&"m".repeat(MAX_ERROR_JSON_BYTES + 1 - overhead))).expect("no NUL");
+    let mut message = null_mut();
+    // SAFETY: as above.
+    let read = unsafe { nettx_error_read(doc.as_ptr(), null_mut(), &mut message) };
+    assert_eq!(read, OK);
+    assert!(message.is_null(), "written for a text not read");
+    // Unterminated: only MAX + 1 bytes exist and none is read past.
+    let unterminated = vec![b' '; MAX_ERROR_JSON_BYTES + 1].into_boxed_slice();
+    // SAFETY: the contract's minimum of readable bytes; no out-params.
+    let read = unsafe { nettx_error_read(unterminated.as_ptr().cast(), null_mut(), null_mut()) };
+    assert_eq!(read, OK);
+}
+
+/// The header's conventions paragraph that starts with `title`.
+fn conventions_paragraph(header: &str, title: &str) -> String {
+    let start = header.find(&format!(" * {title}")).expect(title);
+    let rest = &header[start..];
+    let end = rest.find(" *\n").expect("end of paragraph");
+    rest[..end]
+        .lines()
+        .map(|l| l.trim_start_matches(" *").trim())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn header_conventions_say_what_the_code_does() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../include/nettx.h");
+    let header = std::fs::read_to_string(path).expect("include/nettx.h");
+    // The bounds of input strings: read_bounded(ptr, max) reads max + 1 bytes.
+    let strings = conventions_paragraph(&header, "Strings in.");
+    let thousands = |n: usize| {
+        let digits = n.to_string();
+        let mut out = String::new();
+        for (i, d) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(d);
+        }
+        out
+    };
+    for (bound, function) in [
+        (MAX_CASE_JSON_BYTES + 1, "nettx_evaluate_json"),
+        (257, "nettx_value"),
+        (crate::json::MAX_ERROR_JSON_BYTES + 1, "nettx_error_read"),
+    ] {
+        let text = format!("{} bytes", thousands(bound));
+        assert!(
+            strings.contains(&text) && strings.contains(function),
+            "{text} ({function}) in: {strings}"
+        );
+    }
+    assert!(!strings.contains("never reads more than"), "{strings}");
+    // What a NULL handle gives: counts are 0, like an empty list.
+    let status = conventions_paragraph(&header, "Status.");
+    assert!(
+        status.contains("0 for a count") && status.contains("only after NETTX_OK"),
+        "{status}"
+    );
+    assert!(!status.contains("never a valid-looking value"), "{status}");
+    // SAFETY: a NULL handle is allowed.
+    assert_eq!(unsafe { nettx_evaluation_warning_count(null()) }, 0);
 }
 
 #[test]
