@@ -4,7 +4,7 @@
 use crate::case::{nettx_case, read_raw, to_core};
 use crate::nettx_status;
 use crate::texts::{at, texts};
-use crate::util::{code, failure_document, guard, into_c_string, Failure};
+use crate::util::{answer_json, code, failure_document, guard, Failure};
 use nettx_core::{Evaluation, Missing, Recommendation, TraceEntry, Vocabulary, WarningCode};
 use std::ffi::{c_char, c_int, CString};
 use std::sync::OnceLock;
@@ -178,33 +178,16 @@ pub unsafe extern "C" fn nettx_evaluation_to_json(
     evaluation: *const nettx_evaluation,
     out_json: *mut *mut c_char,
 ) -> c_int {
-    if out_json.is_null() {
-        return code(nettx_status::NETTX_ERR_NULL_ARGUMENT);
-    }
-    let (status, text) = guard(
-        (nettx_status::NETTX_ERR_PANIC, std::ptr::null_mut()),
-        || {
-            // SAFETY: `evaluation` is NULL or a live, unmutated handle by the
-            // caller's contract.
-            let result = match unsafe { evaluation.as_ref() } {
-                None => Err(Failure::null_argument("evaluation")),
-                Some(e) => into_c_string(e.evaluation.to_json()),
-            };
-            match result {
-                Ok(text) => (nettx_status::NETTX_OK, text),
-                Err(failure) => (failure.status, failure_document(&failure)),
-            }
-        },
-    );
-    let text = if text.is_null() {
-        failure_document(&Failure::panic())
-    } else {
-        text
+    let produce = || {
+        // SAFETY: `evaluation` is NULL or a live, unmutated handle by the
+        // caller's contract.
+        match unsafe { evaluation.as_ref() } {
+            None => Err(Failure::null_argument("evaluation")),
+            Some(e) => Ok(e.evaluation.to_json()),
+        }
     };
-    // SAFETY: `out_json` is non-null and points to a writable pointer by the
-    // caller's contract.
-    unsafe { out_json.write(text) };
-    code(status)
+    // SAFETY: `out_json` is NULL or writable by this function's contract.
+    unsafe { answer_json(out_json, produce) }
 }
 
 /// The case's identifier, echoed; NULL if the case had none (or `evaluation`

@@ -3,7 +3,7 @@
 //! documents.
 
 use crate::nettx_status;
-use crate::util::{code, failure_document, guard, into_c_string, read_bounded, Failure, TooLong};
+use crate::util::{answer_json, code, guard, read_bounded, Failure, TooLong};
 use nettx_core::{Error, ErrorKind, MAX_CASE_JSON_BYTES};
 use serde_json::Value;
 use std::ffi::{c_char, c_int, CString};
@@ -45,44 +45,24 @@ pub unsafe extern "C" fn nettx_evaluate_json(
     case_json: *const c_char,
     out_json: *mut *mut c_char,
 ) -> c_int {
-    if out_json.is_null() {
-        return code(nettx_status::NETTX_ERR_NULL_ARGUMENT);
-    }
-    let (status, text) = guard(
-        (nettx_status::NETTX_ERR_PANIC, std::ptr::null_mut()),
-        || {
-            let result = if case_json.is_null() {
-                Err(Failure::null_argument("case_json"))
-            } else {
-                // SAFETY: `case_json` is non-null and NUL-terminated (or has
-                // 65,537 readable bytes) by the caller's contract; the slice is
-                // used only during this call.
-                match unsafe { read_bounded(case_json, MAX_CASE_JSON_BYTES) } {
-                Ok(bytes) => nettx_core::evaluate_json_bytes(bytes)
-                    .map_err(Failure::from)
-                    .and_then(into_c_string),
-                Err(TooLong) => Err(Failure::from(Error::new(
-                    ErrorKind::Parse,
-                    None,
-                    format!("the input is longer than {MAX_CASE_JSON_BYTES} bytes; a case may be at most {MAX_CASE_JSON_BYTES} bytes of JSON"),
-                ))),
-            }
-            };
-            match result {
-                Ok(text) => (nettx_status::NETTX_OK, text),
-                Err(failure) => (failure.status, failure_document(&failure)),
-            }
-        },
-    );
-    let text = if text.is_null() {
-        failure_document(&Failure::panic())
-    } else {
-        text
+    let produce = || {
+        if case_json.is_null() {
+            return Err(Failure::null_argument("case_json"));
+        }
+        // SAFETY: `case_json` is non-null and NUL-terminated (or has
+        // 65,537 readable bytes) by the caller's contract; the slice is
+        // used only during this call.
+        match unsafe { read_bounded(case_json, MAX_CASE_JSON_BYTES) } {
+            Ok(bytes) => nettx_core::evaluate_json_bytes(bytes).map_err(Failure::from),
+            Err(TooLong) => Err(Failure::from(Error::new(
+                ErrorKind::Parse,
+                None,
+                format!("the input is longer than {MAX_CASE_JSON_BYTES} bytes; a case may be at most {MAX_CASE_JSON_BYTES} bytes of JSON"),
+            ))),
+        }
     };
-    // SAFETY: `out_json` is non-null and points to a writable `char *` by the
-    // caller's contract.
-    unsafe { out_json.write(text) };
-    code(status)
+    // SAFETY: `out_json` is NULL or writable by this function's contract.
+    unsafe { answer_json(out_json, produce) }
 }
 
 /// Like `nettx_evaluate_json`, for a text of `len` bytes that need not be
@@ -105,48 +85,28 @@ pub unsafe extern "C" fn nettx_evaluate_json_len(
     len: usize,
     out_json: *mut *mut c_char,
 ) -> c_int {
-    if out_json.is_null() {
-        return code(nettx_status::NETTX_ERR_NULL_ARGUMENT);
-    }
-    let (status, text) = guard(
-        (nettx_status::NETTX_ERR_PANIC, std::ptr::null_mut()),
-        || {
-            let result = if case_json.is_null() {
-                Err(Failure::null_argument("case_json"))
-            } else if len > MAX_CASE_JSON_BYTES {
-                // Refused on `len` alone, before any slice is formed: the
-                // caller need not have `len` readable bytes then. (The core's
-                // message for an over-long text.)
-                Err(Failure::from(Error::new(
-                    ErrorKind::Parse,
-                    None,
-                    format!("the input is {len} bytes; a case may be at most {MAX_CASE_JSON_BYTES} bytes of JSON"),
-                )))
-            } else {
-                // SAFETY: `case_json` is non-null and, as `len` is within the
-                // limit, points to `len` readable bytes by the caller's
-                // contract; `len` <= 65,536 fits an isize; the slice lives for
-                // this call.
-                let bytes = unsafe { std::slice::from_raw_parts(case_json.cast::<u8>(), len) };
-                nettx_core::evaluate_json_bytes(bytes)
-                    .map_err(Failure::from)
-                    .and_then(into_c_string)
-            };
-            match result {
-                Ok(text) => (nettx_status::NETTX_OK, text),
-                Err(failure) => (failure.status, failure_document(&failure)),
-            }
-        },
-    );
-    let text = if text.is_null() {
-        failure_document(&Failure::panic())
-    } else {
-        text
+    let produce = || {
+        if case_json.is_null() {
+            return Err(Failure::null_argument("case_json"));
+        }
+        if len > MAX_CASE_JSON_BYTES {
+            // Refused on `len` alone, before any slice is formed: the
+            // caller need not have `len` readable bytes then. (The core's
+            // message for an over-long text.)
+            return Err(Failure::from(Error::new(
+                ErrorKind::Parse,
+                None,
+                format!("the input is {len} bytes; a case may be at most {MAX_CASE_JSON_BYTES} bytes of JSON"),
+            )));
+        }
+        // SAFETY: `case_json` is non-null and, as `len` is within the
+        // limit, points to `len` readable bytes by the caller's contract;
+        // `len` <= 65,536 fits an isize; the slice lives for this call.
+        let bytes = unsafe { std::slice::from_raw_parts(case_json.cast::<u8>(), len) };
+        nettx_core::evaluate_json_bytes(bytes).map_err(Failure::from)
     };
-    // SAFETY: `out_json` is non-null and points to a writable `char *` by the
-    // caller's contract.
-    unsafe { out_json.write(text) };
-    code(status)
+    // SAFETY: `out_json` is NULL or writable by this function's contract.
+    unsafe { answer_json(out_json, produce) }
 }
 
 /// Frees a string this library returned through an out-parameter

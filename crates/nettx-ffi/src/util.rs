@@ -132,6 +132,40 @@ pub(crate) fn failure_document(failure: &Failure) -> *mut c_char {
     }
 }
 
+/// The body of every export that answers with one JSON string through
+/// `out_json` (an evaluation, or the error document): runs `produce` inside
+/// the panic boundary and writes its text, or the error document of its
+/// failure (or of a panic), to `*out_json`. Returns the status.
+///
+/// # Safety
+///
+/// `out_json` must be NULL or point to a writable `char *`; with NULL,
+/// `NETTX_ERR_NULL_ARGUMENT` is returned and nothing runs or is written.
+pub(crate) unsafe fn answer_json(
+    out_json: *mut *mut c_char,
+    produce: impl FnOnce() -> Result<String, Failure>,
+) -> c_int {
+    if out_json.is_null() {
+        return code(nettx_status::NETTX_ERR_NULL_ARGUMENT);
+    }
+    let (status, text) = guard(
+        (nettx_status::NETTX_ERR_PANIC, std::ptr::null_mut()),
+        || match produce().and_then(into_c_string) {
+            Ok(text) => (nettx_status::NETTX_OK, text),
+            Err(failure) => (failure.status, failure_document(&failure)),
+        },
+    );
+    let text = if text.is_null() {
+        failure_document(&Failure::panic())
+    } else {
+        text
+    };
+    // SAFETY: `out_json` is non-null (checked above) and points to a
+    // writable `char *` by the caller's contract.
+    unsafe { out_json.write(text) };
+    code(status)
+}
+
 /// The C value of a status.
 pub(crate) fn code(status: nettx_status) -> c_int {
     status as c_int
