@@ -1,0 +1,95 @@
+//! The typed surface of `Case` and the trace: every getter returns what was
+//! given, and trace details show the facts read (found missing by mutation
+//! testing: no test read these back).
+
+use nettx::{Case, Complication, Histology, RuleId, Site, SsaResponse};
+use serde_json::json;
+
+#[test]
+fn every_getter_returns_what_was_given() {
+    let case = Case::builder(Site::Rectum)
+        .case_id(Some("pt-7".to_owned()))
+        .histology(Histology::WellDifferentiated)
+        .tumor_size_cm(1.5)
+        .local_spread(true)
+        .metastatic(true)
+        .hepatic_metastases(true)
+        .extrahepatic_metastases(false)
+        .metastases_resectable(false)
+        .carcinoid_syndrome(true)
+        .complication(Complication::Bleeding)
+        .ssa_response(SsaResponse::Controlled)
+        .build()
+        .expect("valid case");
+    assert_eq!(case.case_id(), Some("pt-7"));
+    assert_eq!(case.primary_site(), Site::Rectum);
+    assert_eq!(case.histology(), Some(Histology::WellDifferentiated));
+    assert_eq!(case.tumor_size_cm(), Some(1.5));
+    assert_eq!(case.local_spread(), Some(true));
+    assert_eq!(case.metastatic(), Some(true));
+    assert_eq!(case.hepatic_metastases(), Some(true));
+    assert_eq!(case.extrahepatic_metastases(), Some(false));
+    assert_eq!(case.metastases_resectable(), Some(false));
+    assert_eq!(case.carcinoid_syndrome(), Some(true));
+    assert_eq!(
+        case.complications().iter().collect::<Vec<_>>(),
+        vec![Complication::Bleeding]
+    );
+    assert_eq!(case.ssa_response(), Some(SsaResponse::Controlled));
+
+    // The opposite values, so that no getter can pass by returning a constant.
+    let other = Case::builder(Site::Ileum)
+        .local_spread(false)
+        .metastatic(false)
+        .metastases_resectable(true)
+        .carcinoid_syndrome(false)
+        .build()
+        .expect("valid case");
+    assert_eq!(other.local_spread(), Some(false));
+    assert_eq!(other.metastatic(), Some(false));
+    assert_eq!(other.metastases_resectable(), Some(true));
+    assert_eq!(other.carcinoid_syndrome(), Some(false));
+    assert_eq!(other.hepatic_metastases(), None);
+    assert_eq!(other.tumor_size_cm(), None);
+}
+
+#[test]
+fn trace_detail_joins_several_complications() {
+    let case = Case::from_json(
+        r#"{"primary_site":"ileum","complications":["bleeding","bowel_obstruction"]}"#,
+    )
+    .expect("valid case");
+    let ev = nettx::evaluate(&case);
+    let entry = ev
+        .trace()
+        .iter()
+        .find(|e| e.rule() == RuleId::ComplicationUrgentResection)
+        .expect("rule consulted");
+    assert!(entry.fired());
+    assert_eq!(
+        entry.detail().to_string(),
+        "complications=bowel_obstruction+bleeding"
+    );
+}
+
+#[test]
+fn a_key_given_twice_in_entries_is_a_parse_error() {
+    for key in ["metastatic", "not_a_field"] {
+        let err = nettx::case_from_entries([
+            ("primary_site", json!("ileum")),
+            (key, json!(true)),
+            (key, json!(false)),
+        ])
+        .expect_err("duplicate key");
+        assert_eq!(err.kind(), nettx::ErrorKind::Parse, "{key}");
+        assert!(err.message().contains("duplicate key"), "{}", err.message());
+    }
+    // Two different unknown keys are not duplicates: the first is reported.
+    let err = nettx::case_from_entries([
+        ("primary_site", json!("ileum")),
+        ("b_key", json!(1)),
+        ("a_key", json!(2)),
+    ])
+    .expect_err("unknown key");
+    assert_eq!(err.field_name(), Some("b_key"));
+}
