@@ -107,31 +107,13 @@ pub(crate) fn case_from_entry_values<K: AsRef<str>>(
     entries: impl IntoIterator<Item = (K, EntryValue)>,
 ) -> Result<Case, Error> {
     let mut raw = RawCase::default();
-    let mut unknown_seen: Vec<String> = Vec::new();
     for (key, value) in entries {
         let key = key.as_ref();
-        match Field::from_name(key) {
-            Some(field) => match raw.values.get_mut(field.index()) {
-                Some(slot) if slot.is_none() => *slot = Some(value),
-                _ => {
-                    return Err(Error::parse(format!(
-                        "duplicate key `{field}`; each field may appear once"
-                    )))
-                }
-            },
-            None => {
-                if unknown_seen.iter().any(|k| k == key) {
-                    return Err(Error::parse(format!(
-                        "duplicate key `{}`; each field may appear once",
-                        quote_str(key)
-                    )));
-                }
-                if raw.first_unknown.is_none() {
-                    raw.first_unknown = Some(key.to_owned());
-                }
-                unknown_seen.push(key.to_owned());
-            }
-        }
+        let placed = match Field::from_name(key) {
+            Some(field) => raw.put(field, value),
+            None => raw.put_unknown(key),
+        };
+        placed.map_err(Error::parse)?;
     }
     raw.into_case()
 }
@@ -200,11 +182,39 @@ impl Visitor<'_> for KeySeed {
     }
 }
 
-/// The document after syntax checks: one raw value per known field.
+/// The document after syntax checks: one raw value per known field, and the
+/// unknown keys in the order met (the first is the one reported).
 #[derive(Default)]
 struct RawCase {
     values: [Option<EntryValue>; 12],
-    first_unknown: Option<String>,
+    unknown: Vec<String>,
+}
+
+/// The message for a key given twice (`shown` already quoted as needed).
+fn duplicate(shown: &str) -> String {
+    format!("duplicate key `{shown}`; each field may appear once")
+}
+
+impl RawCase {
+    /// Stores the value of a known field; a second value is a duplicate.
+    fn put(&mut self, field: Field, value: EntryValue) -> Result<(), String> {
+        match self.values.get_mut(field.index()) {
+            Some(slot) if slot.is_none() => {
+                *slot = Some(value);
+                Ok(())
+            }
+            _ => Err(duplicate(field.as_str())),
+        }
+    }
+
+    /// Records an unknown key; the same key twice is a duplicate.
+    fn put_unknown(&mut self, name: &str) -> Result<(), String> {
+        if self.unknown.iter().any(|k| k == name) {
+            return Err(duplicate(&quote_str(name)));
+        }
+        self.unknown.push(name.to_owned());
+        Ok(())
+    }
 }
 
 impl<'de> Deserialize<'de> for RawCase {
@@ -224,38 +234,15 @@ impl<'de> Visitor<'de> for RawVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawCase, A::Error> {
         let mut raw = RawCase::default();
-        let mut unknown_seen: Vec<String> = Vec::new();
         while let Some(key) = map.next_key_seed(KeySeed)? {
-            match key {
-                Key::Known(field) => {
-                    let value = map.next_value::<Value>()?;
-                    let slot = raw
-                        .values
-                        .get_mut(field.index())
-                        .ok_or_else(|| de::Error::custom("internal: field index out of range"))?;
-                    if slot.is_some() {
-                        return Err(de::Error::custom(format!(
-                            "duplicate key `{field}`; each field may appear once"
-                        )));
-                    }
-                    *slot = Some(EntryValue::Json(value));
-                }
-                Key::Unknown(name) => {
-                    // Read as a Value (not skipped) so that the nesting limit
-                    // applies to unknown keys as to known ones.
-                    map.next_value::<Value>()?;
-                    if unknown_seen.contains(&name) {
-                        return Err(de::Error::custom(format!(
-                            "duplicate key `{}`; each field may appear once",
-                            quote_str(&name)
-                        )));
-                    }
-                    if raw.first_unknown.is_none() {
-                        raw.first_unknown = Some(name.clone());
-                    }
-                    unknown_seen.push(name);
-                }
-            }
+            // Unknown values are read as a Value (not skipped) so that the
+            // nesting limit applies to unknown keys as to known ones.
+            let value = map.next_value::<Value>()?;
+            let placed = match key {
+                Key::Known(field) => raw.put(field, EntryValue::Json(value)),
+                Key::Unknown(name) => raw.put_unknown(&name),
+            };
+            placed.map_err(de::Error::custom)?;
         }
         Ok(raw)
     }
@@ -272,15 +259,15 @@ impl RawCase {
     }
 
     fn into_case(mut self) -> Result<Case, Error> {
-        if let Some(key) = self.first_unknown.take() {
+        if let Some(key) = self.unknown.first() {
             let message = format!(
                 "unknown field `{}`; the accepted fields are {}",
-                quote_str(&key),
+                quote_str(key),
                 join_names(Field::ALL, Field::as_str)
             );
             return Err(Error::new(
                 crate::vocab::ErrorKind::Field,
-                Some(&key),
+                Some(key),
                 message,
             ));
         }
