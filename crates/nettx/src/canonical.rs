@@ -95,12 +95,5 @@ pub(crate) fn case_digest(case: &Case) -> String {
 
 /// Lowercase hex SHA-256 of `bytes`.
 pub(crate) fn hex_sha256(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let digest = Sha256::digest(bytes);
-    let mut out = String::with_capacity(64);
-    for b in digest {
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 0x0f)]));
-    }
-    out
+    format!("{:x}", Sha256::digest(bytes))
 }

@@ -54,12 +54,18 @@ pub fn case_schema() -> Value {
 }
 
 fn stamp(first: &str) -> Value {
-    let mut required = vec![first, "version"];
-    let mut properties = json!({first: {"type": "string"}, "version": {"type": "string"}});
-    if first == "id" {
-        required.push("digest");
-        properties["digest"] = json!({"type": "string", "pattern": "^[0-9a-f]{64}$"});
-    }
+    let (required, properties) = if first == "id" {
+        (
+            vec![first, "version", "digest"],
+            json!({first: {"type": "string"}, "version": {"type": "string"},
+                   "digest": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}),
+        )
+    } else {
+        (
+            vec![first, "version"],
+            json!({first: {"type": "string"}, "version": {"type": "string"}}),
+        )
+    };
     json!({"type": "object", "additionalProperties": false, "required": required, "properties": properties})
 }
 

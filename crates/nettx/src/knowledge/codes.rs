@@ -21,7 +21,7 @@ pub struct CodeSpec {
 
 /// Every recommendation code, in [`Code::ALL`] order (which is also the
 /// tie-break order of the output).
-pub static CODES: [CodeSpec; 13] = {
+pub static CODES: [CodeSpec; Code::ALL.len()] = {
     use Category::*;
     use Code as C;
     use Intent::*;
@@ -46,7 +46,7 @@ pub static CODES: [CodeSpec; 13] = {
 impl Code {
     /// This code's entry in the table.
     pub fn spec(self) -> &'static CodeSpec {
-        &CODES[self.index()]
+        super::entry(&CODES, self.index())
     }
 }
 
@@ -63,7 +63,7 @@ pub struct WarningSpec {
 
 /// Every warning, in [`WarningCode::ALL`] order (the output order). When each
 /// is raised is a rule of its own in [`crate::knowledge::RULES`].
-pub static WARNINGS: [WarningSpec; 9] = {
+pub static WARNINGS: [WarningSpec; WarningCode::ALL.len()] = {
     use Source::*;
     use WarningCode as W;
     [
@@ -82,6 +82,6 @@ pub static WARNINGS: [WarningSpec; 9] = {
 impl WarningCode {
     /// This warning's entry in the table.
     pub fn spec(self) -> &'static WarningSpec {
-        &WARNINGS[self.index()]
+        super::entry(&WARNINGS, self.index())
     }
 }

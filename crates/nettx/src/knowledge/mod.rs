@@ -16,6 +16,18 @@ pub use statements::{SourceSpec, SOURCES};
 use serde::Serialize;
 use std::sync::OnceLock;
 
+/// The entry at `index` of a table that has one entry per value of a
+/// vocabulary, in the vocabulary's order; `index` is such a value's
+/// `index()`.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "every table is typed `[_; V::ALL.len()]` and `index()` is a position in `V::ALL`, so \
+              the index is in bounds by construction; the order is checked by the tests"
+)]
+fn entry<T, const N: usize>(table: &'static [T; N], index: usize) -> &'static T {
+    &table[index]
+}
+
 /// Identifier of the guideline this library implements.
 pub const GUIDELINE_ID: &str = "intestinal-net-treatment";
 /// Version of the knowledge in this table (changes whenever the table does).
@@ -71,17 +83,21 @@ mod tests {
 
     #[test]
     fn tables_are_in_vocabulary_order() {
-        for (i, c) in Code::ALL.iter().enumerate() {
-            assert_eq!(CODES[i].code, *c);
+        for (spec, c) in CODES.iter().zip(Code::ALL) {
+            assert_eq!(spec.code, *c);
+            assert_eq!(c.spec().code, *c);
         }
-        for (i, w) in WarningCode::ALL.iter().enumerate() {
-            assert_eq!(WARNINGS[i].code, *w);
+        for (spec, w) in WARNINGS.iter().zip(WarningCode::ALL) {
+            assert_eq!(spec.code, *w);
+            assert_eq!(w.spec().code, *w);
         }
-        for (i, s) in Source::ALL.iter().enumerate() {
-            assert_eq!(SOURCES[i].id, *s);
+        for (spec, s) in SOURCES.iter().zip(Source::ALL) {
+            assert_eq!(spec.id, *s);
+            assert_eq!(s.spec().id, *s);
         }
-        for (i, r) in RuleId::ALL.iter().enumerate() {
-            assert_eq!(RULES[i].id, *r, "rule table out of order at {i}");
+        for (spec, r) in RULES.iter().zip(RuleId::ALL) {
+            assert_eq!(spec.id, *r, "rule table out of order at {r:?}");
+            assert_eq!(r.spec().id, *r);
         }
         assert_eq!(CODES.len(), Code::ALL.len());
         assert_eq!(RULES.len(), RuleId::ALL.len());

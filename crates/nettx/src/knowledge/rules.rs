@@ -133,7 +133,7 @@ const SPREAD_STATUS: &[Field] = &[F::MetastasesResectable, F::ExtrahepaticMetast
 const SSA: &[Field] = &[F::Metastatic, F::SsaResponse];
 
 /// Every decision rule, in [`RuleId::ALL`] order.
-pub static RULES: [RuleSpec; 44] = [
+pub static RULES: [RuleSpec; RuleId::ALL.len()] = [
     RuleSpec { id: RuleId::InferMetastaticFromSite, step: "0", sources: &[], uses: SITES,
         condition: "hepatic_metastases or extrahepatic_metastases is true",
         effect: "metastatic is taken as true: a metastasis at any site is a distant metastasis." },
@@ -271,7 +271,7 @@ pub static RULES: [RuleSpec; 44] = [
 impl RuleId {
     /// This rule's entry in the table.
     pub fn spec(self) -> &'static RuleSpec {
-        &RULES[self.index()]
+        super::entry(&RULES, self.index())
     }
 }
 

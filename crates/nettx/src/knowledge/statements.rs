@@ -16,7 +16,7 @@ pub struct SourceSpec {
 }
 
 /// Every statement and reference, in [`Source::ALL`] order.
-pub static SOURCES: [SourceSpec; 22] = [
+pub static SOURCES: [SourceSpec; Source::ALL.len()] = [
     SourceSpec { id: Source::S0, section: "goals", text: "Treatment seeks control of symptoms, of tumour growth and of hormone secretion (biochemical control)." },
     SourceSpec { id: Source::S1, section: "localized", text: "Disease confined to the primary is treated by resection with a clear margin; an operation is the only treatment that can cure." },
     SourceSpec { id: Source::S2, section: "localized", text: "Most patients already have metastases, synchronous or in the liver, when the tumour is found." },
@@ -44,7 +44,7 @@ pub static SOURCES: [SourceSpec; 22] = [
 impl Source {
     /// This statement's or reference's entry in the table.
     pub fn spec(self) -> &'static SourceSpec {
-        &SOURCES[self.index()]
+        super::entry(&SOURCES, self.index())
     }
 
     /// Whether this is a statement of the source (S0–S14) rather than an
