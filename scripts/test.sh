@@ -22,6 +22,9 @@ cargo fmt --all -- --check
 step "lints (cargo clippy --all-targets -D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "supply chain: licences, bans, sources (cargo deny, policy in deny.toml)"
+scripts/deny.sh
+
 step "Rust tests: unit, conformance, properties, bad input, CLI, doc tests"
 cargo test --workspace --locked
 
