@@ -148,6 +148,35 @@
 #define NETTX_COMPLICATION_BIT_OTHER (1 << 4)
 
 /**
+ * Largest accepted JSON text for one case, in bytes (the NUL not counted):
+ * `nettx_evaluate_json` and `nettx_evaluate_json_len` refuse a longer text
+ * with `NETTX_ERR_PARSE` (an error document of kind "parse", no field),
+ * without reading it to its end.
+ */
+#define NETTX_MAX_CASE_JSON_BYTES 65536
+
+/**
+ * Deepest accepted nesting of arrays and objects in a case's JSON text,
+ * counting the case object as level 1; deeper text is refused with
+ * `NETTX_ERR_PARSE` (kind "parse", no field), even under an unknown key.
+ */
+#define NETTX_MAX_NESTING_DEPTH 127
+
+/**
+ * Longest accepted `case_id`, in bytes of UTF-8 (the NUL not counted), in
+ * JSON or in a `nettx_case`: a longer one is `NETTX_ERR_FIELD`, field
+ * "case_id".
+ */
+#define NETTX_MAX_CASE_ID_BYTES 256
+
+/**
+ * Most cases one call of a batch API accepts, in the bindings that have one
+ * (Python's `evaluate_many` and `evaluate_frame`). For information only: the
+ * C API evaluates one case per call and has no batch limit.
+ */
+#define NETTX_MAX_BATCH_CASES 1000000
+
+/**
  * Where the primary tumour arose (values in the interface's order).
  *
  * The site is required: `NETTX_SITE_NONE` (what `nettx_case_init` sets) is

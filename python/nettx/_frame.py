@@ -98,6 +98,8 @@ def evaluate_frame(
     - with ``full=True``, ``evaluation``: the ``Evaluation`` of each row
       (computed when first used; keeps about 0.3 kB per row).
 
+    A frame of more than ``MAX_BATCH_CASES`` rows raises ``InvalidCaseError``
+    (kind ``parse``, no field, no row) before anything is read; split it.
     A row that cannot be evaluated raises ``InvalidCaseError`` with its
     position (``row``) and index label (``label``), unless ``errors`` is
     ``"return"``: then such rows get missing results, ``in_scope`` and
@@ -115,6 +117,7 @@ def evaluate_frame(
         raise TypeError(f"evaluate_frame takes a pandas DataFrame, got {type(df).__name__}")
     if errors not in ("raise", "return"):
         raise ValueError(f'errors must be "raise" or "return", got {errors!r}')
+    _native.check_batch_len(len(df))
 
     plan = _native.frame_columns(list(df.columns), ignore_extra_columns)
     columns = [_payload(field, df.iloc[:, position]) for position, field in plan]

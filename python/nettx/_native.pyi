@@ -48,6 +48,8 @@ __all__ = [
     "DISCLAIMER",
     "MAX_CASE_JSON_BYTES",
     "MAX_CASE_ID_BYTES",
+    "MAX_NESTING_DEPTH",
+    "MAX_BATCH_CASES",
     "MIN_TUMOR_SIZE_CM",
     "MAX_TUMOR_SIZE_CM",
     "Case",
@@ -59,6 +61,7 @@ __all__ = [
     "evaluate",
     "evaluate_json",
     "evaluate_many",
+    "check_batch_len",
     "guideline",
     "guideline_json",
     "vocabularies",
@@ -91,6 +94,8 @@ GUIDELINE_DIGEST: Final[str]
 DISCLAIMER: Final[str]
 MAX_CASE_JSON_BYTES: Final[int]
 MAX_CASE_ID_BYTES: Final[int]
+MAX_NESTING_DEPTH: Final[int]
+MAX_BATCH_CASES: Final[int]
 MIN_TUMOR_SIZE_CM: Final[float]
 MAX_TUMOR_SIZE_CM: Final[float]
 
@@ -342,7 +347,10 @@ def evaluate_json(s: Union[str, bytes]) -> str:
     """Evaluates one case given as JSON text; returns the evaluation as JSON."""
 
 def evaluate_many(cases: Iterable[Union[Mapping[str, Any], Case]]) -> List[Evaluation]:
-    """Evaluates many cases, in order."""
+    """Evaluates many cases, in order (at most ``MAX_BATCH_CASES``)."""
+
+def check_batch_len(n: int) -> None:
+    """Raises ``InvalidCaseError`` (kind parse) if ``n`` is over ``MAX_BATCH_CASES``."""
 
 def guideline() -> Dict[str, Any]:
     """The guideline's rule table as a dict."""

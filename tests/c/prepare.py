@@ -16,10 +16,55 @@ cases.json "cases", then cases.json "errors"):
                        tumor_size_cm as the shortest repr that reads back to
                        the same double (or null), complications as a comma
                        list, case_id as hex
+
+and, from the hostile-input corpus (tests/hostile/corpus.json, read with
+tests/hostile/corpus.py):
+
+  OUT_DIR/hostile.txt  one line per entry, tab-separated: the title as hex,
+                       the input, the answer of nettx_evaluate_json_len (the
+                       whole text) and of nettx_evaluate_json (a C string,
+                       read to its first NUL). The input is its generator
+                       expanded only into pieces, TIMES*HEX joined by commas
+                       (HEX repeated TIMES times; "0*" for nothing), which the
+                       C test expands itself, so a megabyte input stays a few
+                       bytes here. An answer is "valid", a kind ("parse"), or
+                       KIND:PIECES for an error naming a field (the field's
+                       UTF-8 bytes as pieces: "field:1*" is the empty name).
 """
 import json
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests" / "hostile"))
+import corpus  # noqa: E402  (tests/hostile/corpus.py)
+
+
+def spec(pieces):
+    """Pieces as TIMES*HEX joined by commas ("0*" for none)."""
+    return ",".join(f"{times}*{data.hex()}" for times, data in pieces) or "0*"
+
+
+def answer_text(entry, key):
+    """An entry's answer (``key``: "error" or "c_string") in hostile.txt form."""
+    answer = entry.answer if key == "error" else entry.c_string
+    if answer[0] == "valid":
+        return "valid"
+    if answer[0] != "error":
+        raise ValueError(f"{entry.title}: the C suite cannot skip an entry")
+    source = key if key in entry.raw else "error"
+    field = corpus.field_pieces(entry, source)
+    return answer[1] if field is None else f"{answer[1]}:{spec(field)}"
+
+
+def write_hostile(out: Path) -> int:
+    """Writes OUT_DIR/hostile.txt; returns the number of entries."""
+    entries = corpus.load()
+    with open(out / "hostile.txt", "w", encoding="ascii") as f:
+        for e in entries:
+            line = [e.title.encode("utf-8").hex(), spec(e.pieces), answer_text(e, "error"),
+                    answer_text(e, "c_string")]
+            f.write("\t".join(line) + "\n")
+    return len(entries)
 
 
 def main() -> int:
@@ -57,7 +102,8 @@ def main() -> int:
                 else:
                     fields.append(f"{key}={value}")
             f.write("\t".join(fields) + "\n")
-    print(f"prepared {len(inputs)} inputs, {len(cases)} typed cases")
+    hostile = write_hostile(out)
+    print(f"prepared {len(inputs)} inputs, {len(cases)} typed cases, {hostile} hostile inputs")
     return 0
 
 

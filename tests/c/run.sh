@@ -12,9 +12,16 @@
 #      static one: the conformance suite through the JSON and the typed entry
 #      points, byte for byte against tests/conformance/golden.jsonl, every
 #      error kind and its status, NULL arguments, bounds, names, 8 threads;
-#   4. the same C test under valgrind (no invalid access, no definite leak)
-#      and under AddressSanitizer + UndefinedBehaviorSanitizer (static lib);
-#      the C++ test under valgrind;
+#      and tests/c/test_hostile.c (C99): the hostile-input corpus
+#      (tests/hostile/corpus.json) through nettx_evaluate_json and
+#      nettx_evaluate_json_len with every other language's kind and field,
+#      and the header's limit macros against the library;
+#   4. the C and C++ tests under valgrind (shared library: no invalid
+#      access, no definite leak) and under AddressSanitizer +
+#      UndefinedBehaviorSanitizer with leak detection (static library; the
+#      C/C++ side is instrumented, the Rust side is checked at the allocator:
+#      bad frees, leaks); a gcc without the sanitizer runtimes is a failure
+#      unless NETTX_SKIP_SANITIZERS=1;
 #   5. examples/c and examples/cpp built with pkg-config and run; when cmake
 #      is installed, examples/cpp also built with find_package(nettx) against
 #      nettx::nettx and nettx::nettx_static, and the package's version check
@@ -200,6 +207,12 @@ check "static test does not load libnettx.so" bash -c "! ldd '$BIN/test_c_static
 suite "C, shared library" "$BIN/test_c_shared" "${ARGS[@]}"
 suite "C, static library" "$BIN/test_c_static" "${ARGS[@]}"
 
+step "hostile inputs (tests/c/test_hostile.c, tests/hostile/corpus.json), shared and static library"
+check "build hostile test, shared" gcc "${CFLAGS_STRICT[@]}" -O1 "${NETTX_CFLAGS[@]}" tests/c/test_hostile.c "${NETTX_LIBS[@]}" -o "$BIN/test_hostile_shared"
+check "build hostile test, static" gcc "${CFLAGS_STRICT[@]}" -O1 "${NETTX_CFLAGS[@]}" tests/c/test_hostile.c "${STATIC_LINK[@]}" -pthread -o "$BIN/test_hostile_static"
+suite "hostile, shared library" "$BIN/test_hostile_shared" "$DATA/hostile.txt"
+suite "hostile, static library" "$BIN/test_hostile_static" "$DATA/hostile.txt"
+
 step "C++ tests (tests/cpp/test_nettx.cpp), shared and static library"
 check "build C++ test, shared" g++ "${CXXFLAGS_STRICT[@]}" -O1 "${NETTX_CFLAGS[@]}" tests/cpp/test_nettx.cpp "${NETTX_LIBS[@]}" -pthread -o "$BIN/test_cpp_shared"
 check "build C++ test, static" g++ "${CXXFLAGS_STRICT[@]}" -O1 "${NETTX_CFLAGS[@]}" tests/cpp/test_nettx.cpp "${STATIC_LINK[@]}" -pthread -o "$BIN/test_cpp_static"
@@ -211,6 +224,7 @@ VALGRIND=(valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kin
 if command -v valgrind > /dev/null; then
     suite "C under valgrind" "${VALGRIND[@]}" "$BIN/test_c_shared" "${ARGS[@]}" --quick
     suite "C++ under valgrind" "${VALGRIND[@]}" "$BIN/test_cpp_shared" "${ARGS[@]}"
+    suite "hostile under valgrind" "${VALGRIND[@]}" "$BIN/test_hostile_shared" "$DATA/hostile.txt"
 else
     note "valgrind not found: valgrind runs skipped (the sanitizer run below still checks memory)"
 fi
@@ -220,8 +234,20 @@ if echo 'int main(void){return 0;}' | gcc -x c -fsanitize=address,undefined - -o
         "${NETTX_CFLAGS[@]}" tests/c/test_nettx.c "${STATIC_LINK[@]}" -pthread -lm -o "$BIN/test_c_asan"
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
         suite "C under ASan + UBSan" "$BIN/test_c_asan" "${ARGS[@]}"
+    check "build C++ test with -fsanitize=address,undefined, static" g++ "${CXXFLAGS_STRICT[@]}" -O1 -g \
+        -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+        "${NETTX_CFLAGS[@]}" tests/cpp/test_nettx.cpp "${STATIC_LINK[@]}" -pthread -o "$BIN/test_cpp_asan"
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+        suite "C++ under ASan + UBSan" "$BIN/test_cpp_asan" "${ARGS[@]}"
+    check "build hostile test with -fsanitize=address,undefined, static" gcc "${CFLAGS_STRICT[@]}" -O1 -g \
+        -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+        "${NETTX_CFLAGS[@]}" tests/c/test_hostile.c "${STATIC_LINK[@]}" -pthread -o "$BIN/test_hostile_asan"
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+        suite "hostile under ASan + UBSan" "$BIN/test_hostile_asan" "$DATA/hostile.txt"
+elif [[ ${NETTX_SKIP_SANITIZERS:-0} == 1 ]]; then
+    note "this gcc cannot build with -fsanitize=address,undefined: skipped (NETTX_SKIP_SANITIZERS=1)"
 else
-    note "this gcc cannot build with -fsanitize=address,undefined: sanitizer run skipped"
+    fail "this gcc cannot build with -fsanitize=address,undefined (install libasan/libubsan, or set NETTX_SKIP_SANITIZERS=1 to skip)"
 fi
 
 step "examples/c and examples/cpp, built against the installed library"

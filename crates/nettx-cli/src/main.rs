@@ -18,6 +18,10 @@ USAGE:
         FILE or standard input (-). Prints one compact JSON evaluation per
         case (json, the default) or a readable report (text). A bad case
         prints its error in its place; the exit status is then 1.
+        Input is streamed: any number of lines, one case in memory at a
+        time. A case (a line, or the whole input) may be at most 65,536
+        bytes and nest at most 127 levels; a longer line is refused with a
+        parse error without being read into memory.
     nettx rules [--format text|json|markdown]
         List the rule table: statements, codes, warnings, decision rules.
     nettx schema case|evaluation|error
@@ -26,6 +30,9 @@ USAGE:
 
 EXIT STATUS: 0 every case evaluated; 1 some case was invalid; 2 usage or I/O error.
 ";
+
+// USAGE states the limits in words; a change of them must change it too.
+const _: () = assert!(nettx::MAX_CASE_JSON_BYTES == 65_536 && nettx::MAX_NESTING_DEPTH == 127);
 
 /// Output form of `evaluate`.
 #[derive(Clone, Copy, PartialEq)]

@@ -14,6 +14,7 @@
 //! - `evaluation.rs`: `nettx_evaluate` and the `nettx_evaluation` handle;
 //! - `vocab.rs`: the output enums and the names of every vocabulary;
 //! - `texts.rs`: the static C strings, read from the core once;
+//! - `limits.rs`: the core's input limits as macros of the header;
 //! - `util.rs`: the panic boundary and bounded reading of C strings.
 //!
 //! Every export catches panics (`util::guard`) and reports them as
@@ -24,6 +25,7 @@
 mod case;
 mod evaluation;
 mod json;
+mod limits;
 mod status;
 mod texts;
 mod util;
@@ -39,6 +41,10 @@ pub use evaluation::*;
 pub use json::{
     nettx_error_read, nettx_evaluate_json, nettx_evaluate_json_len, nettx_string_free,
     nettx_version,
+};
+pub use limits::{
+    NETTX_MAX_BATCH_CASES, NETTX_MAX_CASE_ID_BYTES, NETTX_MAX_CASE_JSON_BYTES,
+    NETTX_MAX_NESTING_DEPTH,
 };
 pub use status::nettx_status;
 pub use vocab::*;

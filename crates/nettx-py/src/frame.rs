@@ -967,7 +967,10 @@ fn coded<'py>(
 ///
 /// `columns` holds `(field, kind, data, extra)` per case column; `missing`
 /// the objects pandas uses for missing values besides None and NaN; `isna`
-/// (`pandas.isna`) is asked about values of any other type.
+/// (`pandas.isna`) is asked about values of any other type. More than
+/// [`nettx::MAX_BATCH_CASES`] rows raise `InvalidCaseError` (kind `parse`)
+/// before any column is read (`evaluate_frame` checks first, with
+/// `check_batch_len`).
 #[pyfunction]
 #[pyo3(signature = (n, columns, missing, isna, keep_evaluations))]
 pub(crate) fn evaluate_columns<'py>(
@@ -978,6 +981,7 @@ pub(crate) fn evaluate_columns<'py>(
     isna: Option<Bound<'py, PyAny>>,
     keep_evaluations: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
+    nettx::check_batch_len(n).map_err(|e| invalid_case(py, &e, None))?;
     let missing = MissingValues {
         sentinels: missing.iter().collect(),
         isna,

@@ -68,6 +68,12 @@ fn evaluate_json(py: Python<'_>, s: &Bound<'_, PyAny>) -> PyResult<String> {
 /// Every case is checked first; the first invalid one raises
 /// ``InvalidCaseError`` with its position as ``row``. The evaluation itself
 /// runs with the interpreter released, on all cores for large batches.
+///
+/// A batch holds at most ``MAX_BATCH_CASES`` cases: a larger one raises
+/// ``InvalidCaseError`` (kind ``parse``, no field, no row) before any case is
+/// evaluated: at once when its length is known (a list, a tuple), else as
+/// soon as the iteration yields one case more than the limit (the rest is
+/// never read).
 #[pyfunction]
 fn evaluate_many<'py>(py: Python<'py>, cases: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
     if cases.cast::<PyMapping>().is_ok() {
@@ -84,8 +90,16 @@ fn evaluate_many<'py>(py: Python<'py>, cases: &Bound<'py, PyAny>) -> PyResult<Bo
             "evaluate_many takes an iterable of cases; for a DataFrame use nettx.evaluate_frame",
         ));
     }
-    let mut parsed = Vec::with_capacity(cases.len().unwrap_or(0));
+    let known_len = cases.len().ok();
+    if let Some(len) = known_len {
+        nettx::check_batch_len(len).map_err(|e| errors::invalid_case(py, &e, None))?;
+    }
+    let mut parsed = Vec::with_capacity(known_len.unwrap_or(0));
     for (row, item) in cases.try_iter()?.enumerate() {
+        // Counted before the case is converted: an endless iterator is
+        // stopped at the first case over the limit, and nothing after it is
+        // pulled.
+        nettx::check_batch_progress(row + 1).map_err(|e| errors::invalid_case(py, &e, None))?;
         let item = item?;
         match case_from_object(&item) {
             Ok(case) => parsed.push(case),
@@ -108,6 +122,14 @@ fn evaluate_many<'py>(py: Python<'py>, cases: &Bound<'py, PyAny>) -> PyResult<Bo
         .map(|e| Bound::new(py, PyEvaluation::ready(e)))
         .collect::<PyResult<Vec<_>>>()?;
     PyList::new(py, items)
+}
+
+/// Checks the number of cases of a batch (``evaluate_frame``'s rows): at
+/// most ``MAX_BATCH_CASES``, else ``InvalidCaseError`` (kind ``parse``, no
+/// field, no row) naming the limit and the count.
+#[pyfunction]
+fn check_batch_len(py: Python<'_>, n: usize) -> PyResult<()> {
+    nettx::check_batch_len(n).map_err(|e| errors::invalid_case(py, &e, None))
 }
 
 /// The guideline's rule table as a dict: statements and references, codes,
@@ -136,6 +158,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("DISCLAIMER", nettx::report::DISCLAIMER)?;
     m.add("MAX_CASE_JSON_BYTES", nettx::MAX_CASE_JSON_BYTES)?;
     m.add("MAX_CASE_ID_BYTES", nettx::MAX_CASE_ID_BYTES)?;
+    m.add("MAX_NESTING_DEPTH", nettx::MAX_NESTING_DEPTH)?;
+    m.add("MAX_BATCH_CASES", nettx::MAX_BATCH_CASES)?;
     m.add("MIN_TUMOR_SIZE_CM", nettx::MIN_TUMOR_SIZE_CM)?;
     m.add("MAX_TUMOR_SIZE_CM", nettx::MAX_TUMOR_SIZE_CM)?;
     m.add_class::<PyCase>()?;
@@ -147,6 +171,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(evaluate, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate_json, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate_many, m)?)?;
+    m.add_function(wrap_pyfunction!(check_batch_len, m)?)?;
     m.add_function(wrap_pyfunction!(guideline, m)?)?;
     m.add_function(wrap_pyfunction!(guideline_json, m)?)?;
     m.add_function(wrap_pyfunction!(vocab::vocabularies, m)?)?;

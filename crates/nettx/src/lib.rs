@@ -45,6 +45,7 @@ mod error;
 mod evaluation;
 mod json_out;
 pub mod knowledge;
+pub mod limits;
 mod parse;
 pub mod report;
 pub mod schema;
@@ -58,7 +59,10 @@ pub use evaluation::{
     Evaluation, Missing, Recommendation, TraceDetail, TraceEntry, ENGINE_NAME, ENGINE_VERSION,
 };
 pub use knowledge::RuleId;
-pub use parse::{EntryValue, MAX_CASE_JSON_BYTES};
+pub use limits::{
+    check_batch_len, check_batch_progress, MAX_BATCH_CASES, MAX_CASE_JSON_BYTES, MAX_NESTING_DEPTH,
+};
+pub use parse::EntryValue;
 pub use vocab::{
     Category, Code, Complication, DiseaseState, ErrorKind, Field, Goal, Histology, Intent, Set,
     Site, Source, SsaResponse, Strength, Urgency, Vocabulary, WarningCode,
@@ -73,11 +77,11 @@ pub fn evaluate(case: &Case) -> Evaluation {
 /// Evaluates one case given as JSON text and returns the evaluation as compact
 /// JSON, or the first problem of the input.
 ///
-/// Limits: at most [`MAX_CASE_JSON_BYTES`] bytes (checked before parsing),
-/// nesting as deep as `serde_json` allows (128), `case_id` at most
-/// [`MAX_CASE_ID_BYTES`] bytes. Errors come in the order parse, unknown key,
-/// fields in table order, contradictions; [`Error::to_json`] gives the error
-/// document of the interface.
+/// Limits ([`limits`]): at most [`MAX_CASE_JSON_BYTES`] bytes (checked
+/// before parsing), arrays and objects nested at most [`MAX_NESTING_DEPTH`]
+/// levels, `case_id` at most [`MAX_CASE_ID_BYTES`] bytes. Errors come in the
+/// order parse, unknown key, fields in table order, contradictions;
+/// [`Error::to_json`] gives the error document of the interface.
 pub fn evaluate_json(case_json: &str) -> Result<String, Error> {
     let case = Case::from_json(case_json)?;
     Ok(evaluate(&case).to_json())

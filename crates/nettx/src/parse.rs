@@ -11,14 +11,12 @@ use crate::case::{
     Complications, Facts,
 };
 use crate::error::Error;
+use crate::limits::{MAX_CASE_JSON_BYTES, MAX_NESTING_DEPTH};
 use crate::vocab::{join_names, Complication, Field, Histology, Site, SsaResponse};
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::{Number, Value};
 use std::fmt;
-
-/// Largest accepted JSON text for one case, in bytes (checked before parsing).
-pub const MAX_CASE_JSON_BYTES: usize = 65_536;
 
 /// Longest excerpt of an offending value quoted back in a message.
 const MAX_QUOTED_CHARS: usize = 60;
@@ -137,9 +135,18 @@ fn check_len(len: usize) -> Result<(), Error> {
 
 /// A parse error from serde_json. Its message can quote a whole offending
 /// value (a megabyte top-level string, say), so long messages are cut to an
-/// excerpt, keeping the position.
+/// excerpt, keeping the position. Nesting beyond serde_json's recursion limit
+/// (which is [`MAX_NESTING_DEPTH`], checked by a test) is said in terms of
+/// the documented limit.
 fn json_error(e: serde_json::Error) -> Error {
     let text = e.to_string();
+    if text.starts_with("recursion limit exceeded") {
+        return Error::parse(format!(
+            "the input nests arrays and objects more than {MAX_NESTING_DEPTH} levels deep (at line {} column {}); a case may nest at most {MAX_NESTING_DEPTH} levels, the case object counting as one",
+            e.line(),
+            e.column()
+        ));
+    }
     let text = if text.chars().nth(4 * MAX_QUOTED_CHARS).is_some() {
         format!(
             "{} at line {} column {}",
@@ -461,18 +468,49 @@ fn quote_entry(v: &EntryValue) -> String {
     }
 }
 
-/// The offending value as compact JSON, cut short when long.
+/// The offending value as compact JSON, cut short when long. In a string,
+/// characters a reader would not see or that would reorder the message
+/// (DEL, zero-width and bidirectional controls, combining marks, unusual
+/// spaces: whatever `char::escape_debug` escapes) are written as JSON `\u`
+/// escapes, so the quote shows why a look-alike value was refused and still
+/// reads back as the same string.
 fn quote_value(v: &Value) -> String {
     let text = match v {
         Value::Array(_) => "a list".to_owned(),
         Value::Object(_) => "an object".to_owned(),
+        Value::String(_) => visible(&v.to_string()),
         other => other.to_string(),
     };
     shorten(text, MAX_QUOTED_CHARS)
 }
 
+/// `json` (a JSON text, whose ASCII control characters are escaped already)
+/// with every other character that `char::escape_debug` would escape written
+/// as a JSON `\uXXXX` escape (a surrogate pair beyond the BMP).
+fn visible(json: &str) -> String {
+    let hidden = |c: char| (c == '\u{7f}' || !c.is_ascii()) && c.escape_debug().nth(1).is_some();
+    if !json.chars().any(hidden) {
+        return json.to_owned();
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if hidden(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A key as a message shows it: escaped as `char::escape_debug` escapes each
+/// character (`str::escape_debug` would leave combining marks raw after the
+/// first character), cut short when long.
 fn quote_str(s: &str) -> String {
-    let escaped: String = s.escape_debug().collect();
+    let escaped: String = s.chars().flat_map(char::escape_debug).collect();
     shorten(escaped, MAX_QUOTED_CHARS)
 }
 
