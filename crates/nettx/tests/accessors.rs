@@ -93,3 +93,36 @@ fn a_key_given_twice_in_entries_is_a_parse_error() {
     .expect_err("unknown key");
     assert_eq!(err.field_name(), Some("b_key"));
 }
+
+/// `Evaluation::is_urgent` and `Source::is_statement` were read only by the
+/// Python binding's tests, so mutation testing found no Rust test that would
+/// notice them returning a constant.
+#[test]
+fn urgency_and_statement_kind_are_reported() {
+    let emergency = Case::builder(Site::Ileum)
+        .complication(Complication::BowelObstruction)
+        .build()
+        .expect("valid case");
+    let elective = Case::builder(Site::Ileum)
+        .tumor_size_cm(1.5)
+        .metastatic(false)
+        .build()
+        .expect("valid case");
+    let urgent = nettx::evaluate(&emergency);
+    let routine = nettx::evaluate(&elective);
+    assert!(urgent.is_urgent());
+    assert!(urgent
+        .recommendations()
+        .iter()
+        .any(|r| r.urgency() == nettx::Urgency::Urgent));
+    assert!(!routine.is_urgent());
+    assert!(!routine.recommendations().is_empty());
+
+    use nettx::{Source, Vocabulary};
+    for s in Source::ALL {
+        let name = s.as_str();
+        assert_eq!(s.is_statement(), name.starts_with('S'), "{name}");
+        assert_eq!(!s.is_statement(), name.starts_with('R'), "{name}");
+    }
+    assert_eq!(Source::ALL.iter().filter(|s| s.is_statement()).count(), 15);
+}
