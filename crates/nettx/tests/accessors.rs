@@ -118,7 +118,7 @@ fn urgency_and_statement_kind_are_reported() {
     assert!(!routine.is_urgent());
     assert!(!routine.recommendations().is_empty());
 
-    use nettx::{Source, Vocabulary};
+    use nettx::Source;
     for s in Source::ALL {
         let name = s.as_str();
         assert_eq!(s.is_statement(), name.starts_with('S'), "{name}");
