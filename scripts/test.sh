@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Every test of the project, as `make test` (the README's test command) and CI
-# run it: Rust (fmt, clippy, unit, conformance, properties, CLI), C and C++
-# (tests/c/run.sh), Python (tests/python/run.sh, which makes its own .venv and
-# installs its tools from PyPI). Needs a Rust toolchain with rustfmt and clippy
+# run it: Rust (fmt, clippy, cargo deny, unit, conformance, properties,
+# hostile input, CLI), C and C++ (tests/c/run.sh: also valgrind and
+# ASan + UBSan), Python (tests/python/run.sh, which makes its own .venv and
+# installs its tools from PyPI), and 30 s of each fuzz target
+# (scripts/fuzz.sh). TESTING.md says what each shows. Needs a Rust toolchain with rustfmt and clippy
 # (rustup), Python 3.9+ with venv, gcc/g++ and valgrind; pkg-config is
 # installed with apt-get if missing.
 set -euo pipefail
@@ -36,5 +38,8 @@ tests/c/run.sh
 
 step "Python: pip install ./python into .venv, pytest, mypy.stubtest, mypy --strict"
 tests/python/run.sh
+
+step "fuzzing: 30 s of each target (scripts/fuzz.sh; longer runs: TESTING.md)"
+scripts/fuzz.sh 30
 
 step "all tests passed"

@@ -1,0 +1,67 @@
+//! Replays the inputs the fuzz targets found interesting or failing
+//! (`fuzz/regressions/c_json/*` and `fuzz/regressions/c_typed/*`) through the
+//! C functions, with the invariants the fuzz targets check
+//! (`fuzz/src/ffi_checks.rs` and the `core_checks.rs` it builds on, included
+//! here as they are; they need no libFuzzer).
+
+// The shared checks name this crate `nettx_ffi` and the core `nettx_core`, as
+// the fuzz crate does.
+extern crate nettx as nettx_ffi;
+
+// (Its `check_evaluate_json`, the core's own target, is replayed by
+// crates/nettx/tests/fuzz_regressions.rs, not here.)
+#[allow(dead_code)]
+#[path = "../../../fuzz/src/core_checks.rs"]
+mod core_checks;
+#[path = "../../../fuzz/src/ffi_checks.rs"]
+mod ffi_checks;
+
+use std::path::PathBuf;
+
+/// The saved inputs of one fuzz target, by file name.
+fn regressions(target: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fuzz/regressions")
+        .join(target);
+    let mut inputs: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| {
+            let path = entry.expect("directory entry").path();
+            let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            (path.display().to_string(), bytes)
+        })
+        .collect();
+    inputs.sort();
+    assert!(!inputs.is_empty(), "no inputs in {}", dir.display());
+    inputs
+}
+
+#[test]
+fn c_json_regressions_keep_every_invariant() {
+    for (name, bytes) in regressions("c_json") {
+        eprintln!("replaying {name}");
+        ffi_checks::check_c_json(&bytes);
+    }
+}
+
+#[test]
+fn c_typed_regressions_keep_every_invariant() {
+    for (name, bytes) in regressions("c_typed") {
+        eprintln!("replaying {name}");
+        ffi_checks::check_c_typed(&bytes);
+    }
+}
+
+#[test]
+fn typed_inputs_read_back_as_written() {
+    // The byte format of the c_typed target (and of its seeds) is stable.
+    for (name, bytes) in regressions("c_typed") {
+        let input = ffi_checks::TypedInput::decode(&bytes);
+        let again = ffi_checks::TypedInput::decode(&input.encode());
+        assert_eq!(
+            format!("{again:?}"),
+            format!("{input:?}"),
+            "{name} does not read back as written"
+        );
+    }
+}

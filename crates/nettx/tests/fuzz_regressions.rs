@@ -1,0 +1,49 @@
+//! Replays the inputs the fuzz targets found interesting or failing
+//! (`fuzz/regressions/evaluate_json/*` and `fuzz/regressions/c_json/*`)
+//! through the core, with the invariants the fuzz targets check
+//! (`fuzz/src/core_checks.rs`, included here as is; it needs no libFuzzer).
+//! The C entries replay theirs in `crates/nettx-ffi/tests/fuzz_regressions.rs`.
+
+// The shared checks name the core `nettx_core`, as the fuzz crate does.
+extern crate nettx as nettx_core;
+
+#[path = "../../../fuzz/src/core_checks.rs"]
+mod core_checks;
+
+use std::path::PathBuf;
+
+/// The saved inputs of one fuzz target, by file name.
+fn regressions(target: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fuzz/regressions")
+        .join(target);
+    let mut inputs: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| {
+            let path = entry.expect("directory entry").path();
+            let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            (path.display().to_string(), bytes)
+        })
+        .collect();
+    inputs.sort();
+    assert!(!inputs.is_empty(), "no inputs in {}", dir.display());
+    inputs
+}
+
+#[test]
+fn evaluate_json_regressions_keep_every_invariant() {
+    for (name, bytes) in regressions("evaluate_json") {
+        eprintln!("replaying {name}");
+        core_checks::check_evaluate_json(&bytes);
+    }
+}
+
+#[test]
+fn c_json_regressions_keep_every_invariant_in_the_core() {
+    for (name, bytes) in regressions("c_json") {
+        eprintln!("replaying {name}");
+        // What nettx_evaluate_json_len sees, and what nettx_evaluate_json does.
+        core_checks::check_evaluate_json(&bytes);
+        core_checks::check_evaluate_json(core_checks::until_nul(&bytes));
+    }
+}
