@@ -301,9 +301,16 @@ impl CaseBuilder {
     }
 }
 
-/// A size as messages show it (`2.5`, `31`, `NaN`, `inf`).
+/// A size as messages show it (`2.5`, `31`, `NaN`, `inf`; a very large or
+/// very small one in exponent form, `1.7976931348623157e308`, rather than
+/// hundreds of digits).
 pub(crate) fn format_size(size: f64) -> String {
-    format!("{size}")
+    let magnitude = size.abs();
+    if size.is_finite() && magnitude != 0.0 && !(1e-6..1e16).contains(&magnitude) {
+        format!("{size:e}")
+    } else {
+        format!("{size}")
+    }
 }
 
 pub(crate) fn check_case_id(id: &str) -> Result<(), Error> {

@@ -126,3 +126,30 @@ fn urgency_and_statement_kind_are_reported() {
     }
     assert_eq!(Source::ALL.iter().filter(|s| s.is_statement()).count(), 15);
 }
+
+/// A typed size far out of range is shown in exponent form, not as the
+/// hundreds of digits of its plain decimal expansion (noticed while writing
+/// the typed C fuzz target: `f64::MAX` gave 309 digits).
+#[test]
+fn extreme_sizes_are_quoted_briefly() {
+    for (size, shown) in [
+        (f64::MAX, "1.7976931348623157e308"),
+        (5e-324, "5e-324"),
+        (-1e20, "-1e20"),
+        (31.0, "31"),
+        (-2.5, "-2.5"),
+        (0.0, "0"),
+    ] {
+        let e = Case::builder(Site::Ileum)
+            .tumor_size_cm(size)
+            .build()
+            .expect_err("out of range");
+        assert_eq!(e.field_name(), Some("tumor_size_cm"));
+        assert!(
+            e.message().contains(&format!("got {shown};")),
+            "{size}: {}",
+            e.message()
+        );
+        assert!(e.message().len() < 200, "{}", e.message());
+    }
+}
