@@ -22,7 +22,7 @@
 #
 # To keep a finding as a regression test: fix it, then copy the artifact to
 # fuzz/regressions/TARGET/NAME; `cargo test` replays every file there
-# (crates/nettx/tests/fuzz_regressions.rs, crates/nettx-ffi/tests/fuzz_regressions.rs).
+# (crates/nettx/tests/fuzz_regressions.rs, crates/nettx-ffi/src/fuzz_regressions.rs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"

@@ -1,9 +1,10 @@
 //! Invariants of libnettx's C entry points on arbitrary bytes, called through
-//! the FFI crate's Rust functions (its rlib), exactly as C calls them.
+//! the FFI crate's Rust functions (its source built as an rlib by
+//! `fuzz/nettx-ffi-rlib`), exactly as C calls them.
 //!
-//! Checked by the `c_json` and `c_typed` fuzz targets and replayed by
-//! `crates/nettx-ffi/tests/fuzz_regressions.rs` (which includes this file and
-//! `core_checks.rs` with `#[path]`). The FFI crate is named `nettx_ffi` here
+//! Checked by the `c_json` and `c_typed` fuzz targets and replayed by the
+//! unit tests of `crates/nettx-ffi/src/fuzz_regressions.rs` (its `lib.rs`
+//! includes this file and `core_checks.rs` with `#[path]`). The FFI crate is named `nettx_ffi` here
 //! and the core `nettx_core`, as in the fuzz crate.
 //!
 //! `c_json` ([`check_c_json`]), for any bytes:

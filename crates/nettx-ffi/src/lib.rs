@@ -31,6 +31,20 @@ mod texts;
 mod util;
 mod vocab;
 
+// The fuzz targets' invariant checks, replayed over fuzz/regressions by
+// `fuzz_regressions` (the fuzz crate calls this crate `nettx_ffi`).
+#[cfg(test)]
+extern crate self as nettx_ffi;
+#[cfg(test)]
+#[allow(dead_code)] // its core-only check is replayed by crates/nettx's tests
+#[path = "../../../fuzz/src/core_checks.rs"]
+mod core_checks;
+#[cfg(test)]
+#[path = "../../../fuzz/src/ffi_checks.rs"]
+mod ffi_checks;
+#[cfg(test)]
+mod fuzz_regressions;
+
 pub use case::{
     nettx_case, nettx_case_init, nettx_complication, nettx_fact, nettx_histology, nettx_site,
     nettx_ssa_response, NETTX_COMPLICATION_BIT_BLEEDING, NETTX_COMPLICATION_BIT_BOWEL_OBSTRUCTION,

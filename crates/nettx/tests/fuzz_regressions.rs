@@ -2,7 +2,7 @@
 //! (`fuzz/regressions/evaluate_json/*` and `fuzz/regressions/c_json/*`)
 //! through the core, with the invariants the fuzz targets check
 //! (`fuzz/src/core_checks.rs`, included here as is; it needs no libFuzzer).
-//! The C entries replay theirs in `crates/nettx-ffi/tests/fuzz_regressions.rs`.
+//! The C entries replay theirs in `crates/nettx-ffi/src/fuzz_regressions.rs`.
 
 // The shared checks name the core `nettx_core`, as the fuzz crate does.
 extern crate nettx as nettx_core;

@@ -2,19 +2,12 @@
 //! (`fuzz/regressions/c_json/*` and `fuzz/regressions/c_typed/*`) through the
 //! C functions, with the invariants the fuzz targets check
 //! (`fuzz/src/ffi_checks.rs` and the `core_checks.rs` it builds on, included
-//! here as they are; they need no libFuzzer).
+//! here as they are; they need no libFuzzer). A unit-test module, because the
+//! shipped crate has no rlib for an integration test to link; the checks are
+//! declared at the crate root under `cfg(test)` (see `lib.rs`), where their
+//! `crate::core_checks` and `nettx_ffi::` paths resolve as in the fuzz crate.
 
-// The shared checks name this crate `nettx_ffi` and the core `nettx_core`, as
-// the fuzz crate does.
-extern crate nettx as nettx_ffi;
-
-// (Its `check_evaluate_json`, the core's own target, is replayed by
-// crates/nettx/tests/fuzz_regressions.rs, not here.)
-#[allow(dead_code)]
-#[path = "../../../fuzz/src/core_checks.rs"]
-mod core_checks;
-#[path = "../../../fuzz/src/ffi_checks.rs"]
-mod ffi_checks;
+use crate::ffi_checks;
 
 use std::path::PathBuf;
 
