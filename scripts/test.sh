@@ -21,7 +21,7 @@ rustc --version
 step "formatting (cargo fmt --check)"
 cargo fmt --all -- --check
 
-step "lints (cargo clippy --all-targets -D warnings)"
+step "lints (cargo clippy --workspace --all-targets -- -D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "supply chain: licences, bans, sources (cargo deny, policy in deny.toml)"

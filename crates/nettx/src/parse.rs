@@ -517,7 +517,9 @@ fn quote_str(s: &str) -> String {
 /// `text` cut to at most `max` characters, with an ellipsis when cut.
 fn shorten(text: String, max: usize) -> String {
     match text.char_indices().nth(max) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
+        // `cut` is a character boundary (from `char_indices`), so `get`
+        // always succeeds; it is used because it cannot panic.
+        Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or_default()),
         None => text,
     }
 }
