@@ -10,25 +10,10 @@ extern crate nettx as nettx_core;
 #[path = "../../../fuzz/src/core_checks.rs"]
 mod core_checks;
 
-use std::path::PathBuf;
+#[path = "../../../fuzz/src/replay.rs"]
+mod replay;
 
-/// The saved inputs of one fuzz target, by file name.
-fn regressions(target: &str) -> Vec<(String, Vec<u8>)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fuzz/regressions")
-        .join(target);
-    let mut inputs: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| {
-            let path = entry.expect("directory entry").path();
-            let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            (path.display().to_string(), bytes)
-        })
-        .collect();
-    inputs.sort();
-    assert!(!inputs.is_empty(), "no inputs in {}", dir.display());
-    inputs
-}
+use replay::regressions;
 
 #[test]
 fn evaluate_json_regressions_keep_every_invariant() {
