@@ -1,6 +1,6 @@
 /*
- * Speed of libnettx from C, over the 68 valid conformance cases (the 14
- * guideline examples and the 54 own cases of tests/conformance):
+ * Speed of libnettx from C, over the valid conformance cases (the 14
+ * guideline examples and the valid own cases of tests/conformance; 70 today):
  *
  *   json   nettx_evaluate_json round trip: parse, validate, evaluate,
  *          digest, serialize, hand the string over, nettx_string_free
@@ -40,69 +40,8 @@ static int cmp(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-static char *read_line(FILE *f) {
-    size_t cap = 0;
-    char *line = NULL;
-    ssize_t n = getline(&line, &cap, f);
-    if (n < 0) {
-        free(line);
-        return NULL;
-    }
-    if (n > 0 && line[n - 1] == '\n') line[n - 1] = '\0';
-    return line;
-}
-
-static char *unhex(const char *hex) {
-    size_t n = strlen(hex) / 2;
-    char *out = malloc(n + 1);
-    for (size_t i = 0; i < n; i++) {
-        unsigned v;
-        sscanf(hex + 2 * i, "%2x", &v);
-        out[i] = (char)v;
-    }
-    out[n] = '\0';
-    return out;
-}
-
-static int32_t value(nettx_vocabulary v, const char *name) {
-    int32_t out = -1;
-    if (nettx_value(v, name, &out) != NETTX_OK) {
-        fprintf(stderr, "no value %s\n", name);
-        exit(2);
-    }
-    return out;
-}
-
-/* A case of tests/c/prepare.py's typed.txt (case_id leaked: lives for the run). */
-static nettx_case parse_case(char *line) {
-    nettx_case c;
-    nettx_case_init(&c);
-    char *save = NULL;
-    for (char *f = strtok_r(line, "\t", &save); f; f = strtok_r(NULL, "\t", &save)) {
-        char *v = strchr(f, '=');
-        if (!v) continue;
-        *v++ = '\0';
-        int null = strcmp(v, "null") == 0;
-        nettx_fact fact = null ? NETTX_FACT_UNKNOWN : (strcmp(v, "true") == 0 ? NETTX_FACT_TRUE : NETTX_FACT_FALSE);
-        if (!strcmp(f, "case_id")) c.case_id = unhex(v);
-        else if (!strcmp(f, "primary_site")) c.primary_site = value(NETTX_VOCABULARY_SITE, v);
-        else if (!strcmp(f, "histology")) { if (!null) c.histology = value(NETTX_VOCABULARY_HISTOLOGY, v); }
-        else if (!strcmp(f, "tumor_size_cm")) { if (!null) { c.has_tumor_size = true; c.tumor_size_cm = strtod(v, NULL); } }
-        else if (!strcmp(f, "local_spread")) c.local_spread = fact;
-        else if (!strcmp(f, "metastatic")) c.metastatic = fact;
-        else if (!strcmp(f, "hepatic_metastases")) c.hepatic_metastases = fact;
-        else if (!strcmp(f, "extrahepatic_metastases")) c.extrahepatic_metastases = fact;
-        else if (!strcmp(f, "metastases_resectable")) c.metastases_resectable = fact;
-        else if (!strcmp(f, "carcinoid_syndrome")) c.carcinoid_syndrome = fact;
-        else if (!strcmp(f, "ssa_response")) { if (!null) c.ssa_response = value(NETTX_VOCABULARY_SSA_RESPONSE, v); }
-        else if (!strcmp(f, "complications") && !null && *v) {
-            char *s2 = NULL;
-            for (char *item = strtok_r(v, ",", &s2); item; item = strtok_r(NULL, ",", &s2))
-                c.complications |= 1u << value(NETTX_VOCABULARY_COMPLICATION, item);
-        }
-    }
-    return c;
-}
+/* The readers of tests/c/prepare.py's files (lines, hex, typed cases). */
+#include "../../tests/c/prepared.h"
 
 static char *jsons[MAX_CASES];
 static nettx_case cases[MAX_CASES];
@@ -171,23 +110,14 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: %s INPUTS_HEX TYPED_TXT\n", argv[0]);
         return 2;
     }
-    FILE *typed = fopen(argv[2], "r"), *inputs = fopen(argv[1], "r");
-    if (!typed || !inputs) {
-        perror("open");
-        return 2;
-    }
+    lines_t typed = read_lines(argv[2]), inputs = read_lines(argv[1]);
     /* typed.txt has one line per valid case: the first lines of inputs.hex. */
-    char *line;
-    while (n_cases < MAX_CASES && (line = read_line(typed))) {
-        cases[n_cases] = parse_case(line);
-        free(line);
-        line = read_line(inputs);
-        jsons[n_cases] = unhex(line);
-        free(line);
-        n_cases++;
+    for (; n_cases < MAX_CASES && n_cases < typed.n && n_cases < inputs.n; n_cases++) {
+        cases[n_cases] = parse_typed(typed.lines[n_cases]).c; /* case_id lives for the run */
+        jsons[n_cases] = unhex(inputs.lines[n_cases], NULL);
     }
-    fclose(typed);
-    fclose(inputs);
+    free_lines(&typed);
+    free_lines(&inputs);
     printf("libnettx %s, %zu cases, median of %d runs\n", nettx_version(), n_cases, RUNS);
     printf("json round trip (nettx_evaluate_json + free):   %.3f us/case (target <= 5)\n", measure(pass_json, 30));
     printf("typed (nettx_evaluate + accessors + free):      %.3f us/case (target <= 1.5)\n", measure(pass_typed, 100));

@@ -103,130 +103,8 @@ static long status_kib(const char *key) {
 
 static long rss_kib(void) { return status_kib("VmRSS:"); }
 
-typedef struct {
-    char **lines;
-    size_t n;
-} lines_t;
-
-static lines_t read_lines(const char *path) {
-    lines_t out = {NULL, 0};
-    size_t cap = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        perror(path);
-        exit(2);
-    }
-    for (;;) {
-        char *line = NULL;
-        size_t len = 0;
-        ssize_t n = getline(&line, &len, f);
-        if (n < 0) {
-            free(line);
-            break;
-        }
-        if (n > 0 && line[n - 1] == '\n') line[n - 1] = '\0';
-        if (out.n == cap) {
-            cap = cap ? cap * 2 : 128;
-            char **p = realloc(out.lines, cap * sizeof *p);
-            if (!p) die("out of memory");
-            out.lines = p;
-        }
-        out.lines[out.n++] = line;
-    }
-    fclose(f);
-    return out;
-}
-
-static void free_lines(lines_t *l) {
-    for (size_t i = 0; i < l->n; i++) free(l->lines[i]);
-    free(l->lines);
-}
-
-static int hexval(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-}
-
-/* Hex to a new NUL-terminated string, its length in *len. */
-static char *unhex(const char *hex, size_t *len) {
-    size_t n = strlen(hex) / 2;
-    char *out = malloc(n + 1);
-    if (!out) die("out of memory");
-    for (size_t i = 0; i < n; i++) {
-        int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0) die("bad hex in the inputs");
-        out[i] = (char)(hi * 16 + lo);
-    }
-    out[n] = '\0';
-    if (len) *len = n;
-    return out;
-}
-
-static int32_t value_of(nettx_vocabulary v, const char *name) {
-    int32_t out = -99;
-    if (nettx_value(v, name, &out) != NETTX_OK) {
-        fprintf(stderr, "soak: no value named %s\n", name);
-        exit(2);
-    }
-    return out;
-}
-
-static nettx_fact fact_of(const char *value) {
-    if (strcmp(value, "null") == 0) return NETTX_FACT_UNKNOWN;
-    return (nettx_fact)value_of(NETTX_VOCABULARY_FACT, value);
-}
-
-/* A typed case from a line of prepare.py's typed.txt; *case_id owned. */
-static nettx_case parse_typed(char *line, char **case_id) {
-    nettx_case c;
-    nettx_case_init(&c);
-    *case_id = NULL;
-    char *save = NULL;
-    for (char *f = strtok_r(line, "\t", &save); f; f = strtok_r(NULL, "\t", &save)) {
-        char *v = strchr(f, '=');
-        if (!v) continue;
-        *v++ = '\0';
-        int null = strcmp(v, "null") == 0;
-        if (strcmp(f, "case_id") == 0) {
-            *case_id = unhex(v, NULL);
-            c.case_id = *case_id;
-        } else if (strcmp(f, "primary_site") == 0) {
-            c.primary_site = (nettx_site)value_of(NETTX_VOCABULARY_SITE, v);
-        } else if (strcmp(f, "histology") == 0) {
-            if (!null) c.histology = (nettx_histology)value_of(NETTX_VOCABULARY_HISTOLOGY, v);
-        } else if (strcmp(f, "tumor_size_cm") == 0) {
-            if (!null) {
-                c.has_tumor_size = true;
-                c.tumor_size_cm = strtod(v, NULL);
-            }
-        } else if (strcmp(f, "local_spread") == 0) {
-            c.local_spread = fact_of(v);
-        } else if (strcmp(f, "metastatic") == 0) {
-            c.metastatic = fact_of(v);
-        } else if (strcmp(f, "hepatic_metastases") == 0) {
-            c.hepatic_metastases = fact_of(v);
-        } else if (strcmp(f, "extrahepatic_metastases") == 0) {
-            c.extrahepatic_metastases = fact_of(v);
-        } else if (strcmp(f, "metastases_resectable") == 0) {
-            c.metastases_resectable = fact_of(v);
-        } else if (strcmp(f, "carcinoid_syndrome") == 0) {
-            c.carcinoid_syndrome = fact_of(v);
-        } else if (strcmp(f, "complications") == 0) {
-            if (!null && *v) {
-                char *s2 = NULL;
-                for (char *item = strtok_r(v, ",", &s2); item; item = strtok_r(NULL, ",", &s2))
-                    c.complications |= 1u << value_of(NETTX_VOCABULARY_COMPLICATION, item);
-            }
-        } else if (strcmp(f, "ssa_response") == 0) {
-            if (!null) c.ssa_response = (nettx_ssa_response)value_of(NETTX_VOCABULARY_SSA_RESPONSE, v);
-        } else {
-            fprintf(stderr, "soak: unknown key %s in typed.txt\n", f);
-            exit(2);
-        }
-    }
-    return c;
-}
+/* The readers of prepare.py's files: lines, hex, typed cases. */
+#include "../c/prepared.h"
 
 /* ---- what a valid typed evaluation must read as ------------------------ */
 
@@ -492,7 +370,9 @@ int main(int argc, char **argv) {
     if (!typed) die("out of memory");
     for (size_t i = 0; i < n_valid; i++) {
         typed_input *t = &typed[i];
-        t->c = parse_typed(typed_lines.lines[i], &t->case_id);
+        typed_case parsed = parse_typed(typed_lines.lines[i]);
+        t->c = parsed.c;
+        t->case_id = parsed.case_id;
         t->status = NETTX_OK;
         t->golden = golden.lines[i];
         nettx_evaluation *e = NULL;
