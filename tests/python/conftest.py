@@ -9,6 +9,8 @@ from typing import Any, Dict, List, Tuple
 
 import pytest
 
+from json_input import strict_object  # noqa: F401  (re-exported to the tests)
+
 ROOT = Path(__file__).resolve().parents[2]
 CONFORMANCE = ROOT / "tests" / "conformance"
 
@@ -37,30 +39,6 @@ ERRORS = load_errors()
 GOLDEN = load_golden()
 GOLDEN_CASES = GOLDEN[: len(CASES)]
 GOLDEN_ERRORS = GOLDEN[len(CASES) :]
-
-
-def strict_object(text: str) -> Any:
-    """The input as a dict when it is a JSON object Python reads exactly as
-    the core does (no duplicate keys, no NaN or infinity); else None."""
-
-    def pairs(items: List[Tuple[str, Any]]) -> Dict[str, Any]:
-        keys = [k for k, _ in items]
-        if len(set(keys)) != len(keys):
-            raise ValueError("duplicate key")
-        return dict(items)
-
-    def constant(name: str) -> Any:
-        raise ValueError(name)
-
-    try:
-        value = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
-    except (ValueError, RecursionError):
-        return None
-    if not isinstance(value, dict) or text.startswith("\ufeff"):
-        return None
-    if any(isinstance(v, float) and v in (float("inf"), float("-inf")) for v in value.values()):
-        return None
-    return value
 
 
 @pytest.fixture(scope="session")

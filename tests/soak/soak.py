@@ -66,6 +66,8 @@ from typing import Any, Callable, Deque, Dict, List, Optional, Tuple, cast
 import nettx
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "python"))
+from json_input import strict_object  # noqa: E402  (tests/python/json_input.py)
 CONFORMANCE = ROOT / "tests" / "conformance"
 MAX_PRINTED_FAILURES = 20
 
@@ -104,31 +106,6 @@ def malloc_in_use_kib() -> int:
         return -1
     m = _MALLINFO2()
     return int((m.uordblks + m.hblkhd) // 1024)
-
-
-def strict_object(text: str) -> Any:
-    """The input as a dict when it is a JSON object Python reads exactly as
-    the core does (no duplicate keys, no NaN or infinity, no BOM); else None
-    (as tests/python/conftest.py decides)."""
-
-    def pairs(items: List[Tuple[str, Any]]) -> Dict[str, Any]:
-        keys = [k for k, _ in items]
-        if len(set(keys)) != len(keys):
-            raise ValueError("duplicate key")
-        return dict(items)
-
-    def constant(name: str) -> Any:
-        raise ValueError(name)
-
-    try:
-        value = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
-    except (ValueError, RecursionError):
-        return None
-    if not isinstance(value, dict) or text.startswith("\ufeff"):
-        return None
-    if any(isinstance(v, float) and v in (float("inf"), float("-inf")) for v in value.values()):
-        return None
-    return value
 
 
 class Soak:
