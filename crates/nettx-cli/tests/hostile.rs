@@ -18,33 +18,19 @@
 
 #[path = "../../../tests/hostile/corpus.rs"]
 mod corpus;
+// Only `run` and `BIN` are used here; `cli.rs` uses the rest.
+#[allow(dead_code)]
+mod support;
 
 use corpus::{document_answer, excerpt, Answer};
 use std::io::Write;
 use std::process::{Command, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_nettx");
+use support::BIN;
 
 /// Exit status and standard output of `nettx evaluate ARG` with `stdin`.
 fn run(arg: &str, stdin: &[u8]) -> (i32, String) {
-    let mut child = Command::new(BIN)
-        .args(["evaluate", arg])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("nettx starts");
-    let mut pipe = child.stdin.take().expect("stdin");
-    let input = stdin.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(&input);
-    });
-    let out = child.wait_with_output().expect("nettx runs");
-    writer.join().expect("writer thread");
-    (
-        out.status.code().expect("exit status, not a signal"),
-        String::from_utf8(out.stdout).expect("output is UTF-8"),
-    )
+    let out = support::run(&["evaluate", arg], stdin);
+    (out.code, out.stdout_text())
 }
 
 /// Runs the input from a file and from standard input; both must agree.
