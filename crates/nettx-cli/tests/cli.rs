@@ -547,6 +547,9 @@ fn rules_json_is_what_the_digest_covers() {
     let json = text.strip_suffix('\n').expect("newline");
     let v: serde_json::Value = serde_json::from_str(json).expect("rules are JSON");
     assert_eq!(v["id"], nettx::knowledge::GUIDELINE_ID);
+    // The listing reads back as a valid guideline that writes the same bytes.
+    let read = nettx::Guideline::from_json(json).expect("the listing is a valid guideline");
+    assert_eq!(read.to_json(), json);
     // The digest of every evaluation is the SHA-256 of exactly these bytes.
     let digest = sha256_hex(json.as_bytes());
     assert_eq!(digest, nettx::knowledge::guideline_digest());

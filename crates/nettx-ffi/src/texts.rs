@@ -84,8 +84,8 @@ pub(crate) fn texts() -> &'static Texts {
             .map(|s| c(s.name()))
             .collect(),
         unknown: c("unknown"),
-        code_summary: per::<Code>(|code| code.spec().summary),
-        rule_effect: per::<RuleId>(|rule| rule.spec().effect),
+        code_summary: per::<Code>(|code| code.spec().summary.as_ref()),
+        rule_effect: per::<RuleId>(RuleId::effect),
         warning_message: per::<WarningCode>(WarningCode::message),
         missing_reason: per::<Field>(nettx_core::knowledge::missing_reason),
         guideline_id: c(GUIDELINE_ID),

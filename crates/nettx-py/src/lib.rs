@@ -137,7 +137,7 @@ fn check_batch_len(py: Python<'_>, n: usize) -> PyResult<()> {
 /// SHA-256 is ``GUIDELINE_DIGEST``).
 #[pyfunction]
 fn guideline(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-    pythonize::pythonize(py, &nettx::knowledge::GUIDELINE).map_err(PyErr::from)
+    pythonize::pythonize(py, nettx::Guideline::builtin()).map_err(PyErr::from)
 }
 
 /// The guideline's rule table as compact JSON (``nettx rules --format json``).

@@ -38,6 +38,46 @@ pub(crate) struct Facts {
 }
 
 impl Facts {
+    /// Whether `field` is unknown (`primary_site` and `complications` never
+    /// are; `case_id` is no fact).
+    pub(crate) fn is_unknown(&self, field: Field) -> bool {
+        match field {
+            Field::CaseId | Field::PrimarySite | Field::Complications => false,
+            Field::Histology => self.histology.is_none(),
+            Field::TumorSizeCm => self.size_cm.is_none(),
+            Field::SsaResponse => self.ssa_response.is_none(),
+            other => self.flag(other).is_none(),
+        }
+    }
+
+    /// The value of a yes/no field (`None` when unknown, or for a field that
+    /// is not yes/no).
+    pub(crate) fn flag(&self, field: Field) -> Option<bool> {
+        match field {
+            Field::LocalSpread => self.local_spread,
+            Field::Metastatic => self.metastatic,
+            Field::HepaticMetastases => self.hepatic,
+            Field::ExtrahepaticMetastases => self.extrahepatic,
+            Field::MetastasesResectable => self.resectable,
+            Field::CarcinoidSyndrome => self.syndrome,
+            _ => None,
+        }
+    }
+
+    /// Sets a yes/no field (a step-0 inference); no effect on other fields.
+    pub(crate) fn set_flag(&mut self, field: Field, value: bool) {
+        let slot = match field {
+            Field::LocalSpread => &mut self.local_spread,
+            Field::Metastatic => &mut self.metastatic,
+            Field::HepaticMetastases => &mut self.hepatic,
+            Field::ExtrahepaticMetastases => &mut self.extrahepatic,
+            Field::MetastasesResectable => &mut self.resectable,
+            Field::CarcinoidSyndrome => &mut self.syndrome,
+            _ => return,
+        };
+        *slot = Some(value);
+    }
+
     /// Writes the value of `field` for people (`unknown` when unknown).
     pub(crate) fn show(&self, field: Field, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use crate::vocab::Shown;

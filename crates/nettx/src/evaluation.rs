@@ -6,7 +6,7 @@
 //! serialized.
 
 use crate::case::{Case, Facts};
-use crate::knowledge::{missing_reason, RuleId, GUIDELINE_ID, GUIDELINE_VERSION};
+use crate::knowledge::{CodeSpec, Guideline, RuleId, WarningSpec};
 use crate::vocab::{
     Category, Code, DiseaseState, Field, Goal, Intent, Set, Source, Strength, Urgency, WarningCode,
 };
@@ -22,6 +22,7 @@ pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// One recommendation of an evaluation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Recommendation {
+    pub(crate) guideline: &'static Guideline,
     pub(crate) code: Code,
     pub(crate) strength: Strength,
     pub(crate) urgency: Urgency,
@@ -29,13 +30,17 @@ pub struct Recommendation {
 }
 
 impl Recommendation {
+    /// The entry of this code in the guideline that made it.
+    fn spec(&self) -> &'static CodeSpec {
+        self.guideline.code(self.code).unwrap_or(self.code.spec())
+    }
     /// The recommendation code.
     pub fn code(&self) -> Code {
         self.code
     }
     /// Surgery, medical, workup or referral.
     pub fn category(&self) -> Category {
-        self.code.spec().category
+        self.spec().category
     }
     /// Preferred, alternative or option.
     pub fn strength(&self) -> Strength {
@@ -43,7 +48,7 @@ impl Recommendation {
     }
     /// What it aims at.
     pub fn intent(&self) -> Intent {
-        self.code.spec().intent
+        self.spec().intent
     }
     /// Urgent or elective.
     pub fn urgency(&self) -> Urgency {
@@ -51,15 +56,18 @@ impl Recommendation {
     }
     /// One line saying what is recommended.
     pub fn summary(&self) -> &'static str {
-        self.code.spec().summary
+        &self.spec().summary
     }
     /// Why it is recommended for this case: the effect of the rule that made it.
     pub fn rationale(&self) -> &'static str {
-        self.rule.spec().effect
+        self.guideline
+            .rule(self.rule)
+            .map(|r| &*r.effect)
+            .unwrap_or("")
     }
     /// The guideline statements that back the code.
     pub fn sources(&self) -> &'static [Source] {
-        self.code.spec().sources
+        &self.spec().sources
     }
     /// The decision rule that made (or last changed) this recommendation.
     pub fn rule(&self) -> RuleId {
@@ -70,6 +78,7 @@ impl Recommendation {
 /// A field the evaluation needed and did not have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Missing {
+    guideline: &'static Guideline,
     field: Field,
 }
 
@@ -80,24 +89,25 @@ impl Missing {
     }
     /// The decision it blocks.
     pub fn reason(&self) -> &'static str {
-        missing_reason(self.field)
+        self.guideline.missing_reason(self.field)
     }
 }
 
 impl WarningCode {
     /// What the warning tells the clinician.
     pub fn message(self) -> &'static str {
-        self.spec().message
+        &self.spec().message
     }
     /// The statements and references behind it.
     pub fn sources(self) -> &'static [Source] {
-        self.spec().sources
+        &self.spec().sources
     }
 }
 
 /// One rule consulted during evaluation.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TraceEntry {
+    pub(crate) guideline: &'static Guideline,
     pub(crate) rule: RuleId,
     pub(crate) fired: bool,
     /// The facts when the rule was consulted.
@@ -128,11 +138,13 @@ pub struct TraceDetail<'a>(&'a TraceEntry);
 impl fmt::Display for TraceDetail<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let e = self.0;
-        let spec = e.rule.spec();
-        if spec.uses.is_empty() {
-            return f.write_str(spec.condition);
+        let Some(spec) = e.guideline.rule(e.rule) else {
+            return Ok(());
+        };
+        if spec.reads.is_empty() {
+            return f.write_str(&spec.condition);
         }
-        for (i, field) in spec.uses.iter().enumerate() {
+        for (i, field) in spec.reads.iter().enumerate() {
             if i > 0 {
                 f.write_str(", ")?;
             }
@@ -147,6 +159,7 @@ impl fmt::Display for TraceDetail<'_> {
 /// The evaluation of one case.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Evaluation {
+    pub(crate) guideline: &'static Guideline,
     pub(crate) case: Case,
     pub(crate) in_scope: bool,
     pub(crate) disease_state: DiseaseState,
@@ -158,6 +171,10 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
+    /// The guideline it was made with.
+    pub fn guideline(&self) -> &'static Guideline {
+        self.guideline
+    }
     /// The case that was evaluated (as given, before inferences).
     pub fn case(&self) -> &Case {
         &self.case
@@ -205,11 +222,21 @@ impl Evaluation {
     }
     /// The fields the evaluation needed and did not have, in output order.
     pub fn missing(&self) -> impl Iterator<Item = Missing> + Clone {
-        self.missing.iter().map(|field| Missing { field })
+        let guideline = self.guideline;
+        self.missing
+            .iter()
+            .map(move |field| Missing { guideline, field })
     }
     /// The safety warnings, in output order.
     pub fn warnings(&self) -> impl Iterator<Item = WarningCode> + Clone {
         self.warnings.iter()
+    }
+    /// The warnings with their texts from the guideline, in output order.
+    pub fn warning_specs(&self) -> impl Iterator<Item = &'static WarningSpec> + Clone {
+        let g = self.guideline;
+        self.warnings
+            .iter()
+            .map(move |w| g.warning(w).unwrap_or(w.spec()))
     }
     /// Every rule consulted, in the order consulted.
     pub fn trace(&self) -> &[TraceEntry] {
@@ -238,9 +265,9 @@ where
     }
 }
 
-struct Stamp(&'static str, &'static str, Option<&'static str>);
+struct Stamp<'a>(&'a str, &'a str, Option<&'a str>);
 
-impl Serialize for Stamp {
+impl Serialize for Stamp<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let (first, second) = if self.2.is_some() {
             ("id", "version")
@@ -281,14 +308,14 @@ impl Serialize for Missing {
     }
 }
 
-struct WarningItem(WarningCode);
+struct WarningItem(&'static WarningSpec);
 
 impl Serialize for WarningItem {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut s = serializer.serialize_struct("Warning", 3)?;
-        s.serialize_field("code", &self.0)?;
-        s.serialize_field("message", self.0.message())?;
-        s.serialize_field("sources", self.0.sources())?;
+        s.serialize_field("code", &self.0.code)?;
+        s.serialize_field("message", &self.0.message)?;
+        s.serialize_field("sources", &self.0.sources)?;
         s.end()
     }
 }
@@ -315,11 +342,8 @@ impl Serialize for Evaluation {
         if let Some(id) = self.case_id() {
             s.serialize_field("case_id", id)?;
         }
-        let digest = crate::knowledge::guideline_digest();
-        s.serialize_field(
-            "guideline",
-            &Stamp(GUIDELINE_ID, GUIDELINE_VERSION, Some(digest)),
-        )?;
+        let g = self.guideline;
+        s.serialize_field("guideline", &Stamp(&g.id, &g.version, Some(g.digest())))?;
         s.serialize_field("engine", &Stamp(ENGINE_NAME, ENGINE_VERSION, None))?;
         s.serialize_field("case_digest", &self.case_digest())?;
         s.serialize_field("in_scope", &self.in_scope)?;
@@ -327,7 +351,7 @@ impl Serialize for Evaluation {
         s.serialize_field("goals", &Listed(self.goals.iter()))?;
         s.serialize_field("recommendations", &self.recommendations)?;
         s.serialize_field("missing", &Listed(self.missing()))?;
-        s.serialize_field("warnings", &Listed(self.warnings.iter().map(WarningItem)))?;
+        s.serialize_field("warnings", &Listed(self.warning_specs().map(WarningItem)))?;
         s.serialize_field("trace", &self.trace)?;
         s.end()
     }

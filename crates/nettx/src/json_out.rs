@@ -6,10 +6,9 @@
 //! texts that need none, which keeps the round trip within its budget.
 
 use crate::evaluation::{Evaluation, Recommendation, TraceEntry};
-use crate::knowledge::{self, GUIDELINE_ID, GUIDELINE_VERSION};
-use crate::vocab::{Source, WarningCode};
+use crate::knowledge::WarningSpec;
+use crate::vocab::Source;
 use std::fmt::{self, Write as _};
-use std::sync::OnceLock;
 
 /// Appends `s` as a JSON string (quoted and escaped).
 fn string(out: &mut String, s: &str) {
@@ -67,24 +66,22 @@ fn sources(out: &mut String, list: &[Source]) {
     names(out, list.iter().copied(), Source::as_str);
 }
 
-/// `"guideline":{…},"engine":{…},` — the same for every evaluation.
-fn stamps() -> &'static str {
-    static STAMPS: OnceLock<String> = OnceLock::new();
-    STAMPS.get_or_init(|| {
-        let mut s = String::new();
-        s.push_str("\"guideline\":{\"id\":");
-        string(&mut s, GUIDELINE_ID);
-        s.push_str(",\"version\":");
-        string(&mut s, GUIDELINE_VERSION);
-        s.push_str(",\"digest\":");
-        string(&mut s, knowledge::guideline_digest());
-        s.push_str("},\"engine\":{\"name\":");
-        string(&mut s, crate::ENGINE_NAME);
-        s.push_str(",\"version\":");
-        string(&mut s, crate::ENGINE_VERSION);
-        s.push_str("},");
-        s
-    })
+/// `"guideline":{…},"engine":{…},` — the same for every evaluation made
+/// with one guideline (which keeps it).
+pub(crate) fn stamps(id: &str, version: &str, digest: &str) -> String {
+    let mut s = String::new();
+    s.push_str("\"guideline\":{\"id\":");
+    string(&mut s, id);
+    s.push_str(",\"version\":");
+    string(&mut s, version);
+    s.push_str(",\"digest\":");
+    string(&mut s, digest);
+    s.push_str("},\"engine\":{\"name\":");
+    string(&mut s, crate::ENGINE_NAME);
+    s.push_str(",\"version\":");
+    string(&mut s, crate::ENGINE_VERSION);
+    s.push_str("},");
+    s
 }
 
 fn recommendation(out: &mut String, r: &Recommendation) {
@@ -107,13 +104,13 @@ fn recommendation(out: &mut String, r: &Recommendation) {
     out.push('}');
 }
 
-fn warning(out: &mut String, w: WarningCode) {
+fn warning(out: &mut String, w: &WarningSpec) {
     out.push_str("{\"code\":");
-    string(out, w.as_str());
+    string(out, w.code.as_str());
     key(out, false, "message");
-    string(out, w.message());
+    string(out, &w.message);
     key(out, false, "sources");
-    sources(out, w.sources());
+    sources(out, &w.sources);
     out.push('}');
 }
 
@@ -149,7 +146,7 @@ pub(crate) fn evaluation(ev: &Evaluation) -> String {
         string(&mut out, id);
         out.push(',');
     }
-    out.push_str(stamps());
+    out.push_str(ev.guideline().stamps());
     key(&mut out, true, "case_digest");
     string(&mut out, &ev.case_digest());
     key(&mut out, false, "in_scope");
@@ -169,7 +166,7 @@ pub(crate) fn evaluation(ev: &Evaluation) -> String {
         out.push('}');
     });
     key(&mut out, false, "warnings");
-    list(&mut out, ev.warnings(), warning);
+    list(&mut out, ev.warning_specs(), warning);
     key(&mut out, false, "trace");
     list(&mut out, ev.trace().iter(), trace_entry);
     out.push('}');

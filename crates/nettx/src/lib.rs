@@ -26,7 +26,7 @@
 //! # Ok::<(), nettx::Error>(())
 //! ```
 //!
-//! The clinical knowledge is one table, [`knowledge::GUIDELINE`]; every
+//! The clinical knowledge is one table, [`Guideline::builtin`]; every
 //! evaluation carries its digest, the engine version and the case's digest.
 
 #![forbid(unsafe_code)]
@@ -58,7 +58,7 @@ pub use error::Error;
 pub use evaluation::{
     Evaluation, Missing, Recommendation, TraceDetail, TraceEntry, ENGINE_NAME, ENGINE_VERSION,
 };
-pub use knowledge::RuleId;
+pub use knowledge::{Guideline, GuidelineError, RuleId};
 pub use limits::{
     check_batch_len, check_batch_progress, MAX_BATCH_CASES, MAX_CASE_JSON_BYTES, MAX_NESTING_DEPTH,
 };
@@ -71,7 +71,7 @@ pub use vocab::{
 /// Evaluates a validated case. Cannot fail: a [`Case`] is valid by
 /// construction.
 pub fn evaluate(case: &Case) -> Evaluation {
-    engine::evaluate(case)
+    knowledge::Guideline::builtin().evaluate(case)
 }
 
 /// Evaluates one case given as JSON text and returns the evaluation as compact

@@ -2,7 +2,7 @@
 //! and documentation of the rule table. All texts come from the table.
 
 use crate::evaluation::Evaluation;
-use crate::knowledge::{self, GUIDELINE};
+use crate::knowledge::{Guideline, Node};
 use crate::vocab::{Source, Strength, Urgency};
 use std::fmt::Write;
 
@@ -32,9 +32,9 @@ pub fn evaluation_text(ev: &Evaluation) -> String {
     let _ = writeln!(
         out,
         "Guideline {} {} [digest {}], engine {} {}",
-        knowledge::GUIDELINE_ID,
-        knowledge::GUIDELINE_VERSION,
-        knowledge::guideline_digest().get(..12).unwrap_or_default(),
+        ev.guideline().id,
+        ev.guideline().version,
+        ev.guideline().digest().get(..12).unwrap_or_default(),
         crate::ENGINE_NAME,
         crate::ENGINE_VERSION
     );
@@ -88,16 +88,15 @@ pub fn evaluation_text(ev: &Evaluation) -> String {
 
     out.push_str("\nWarnings\n");
     let mut none = true;
-    for w in ev.warnings() {
+    for w in ev.warning_specs() {
         none = false;
-        let _ = writeln!(
-            out,
-            "  ! {}: {} ({})",
-            w,
-            w.message(),
-            sources_list(w.sources())
-        );
-        w.sources().iter().for_each(|s| cited.insert(*s));
+        let basis = if w.sources.is_empty() {
+            "a safety note of this library; no source cited".to_owned()
+        } else {
+            sources_list(&w.sources)
+        };
+        let _ = writeln!(out, "  ! {}: {} ({basis})", w.code, w.message);
+        w.sources.iter().for_each(|s| cited.insert(*s));
     }
     if none {
         out.push_str("  none\n");
@@ -105,7 +104,8 @@ pub fn evaluation_text(ev: &Evaluation) -> String {
 
     out.push_str("\nSources cited\n");
     for s in cited.iter() {
-        let _ = writeln!(out, "  {:<4}{}", s.as_str(), s.spec().text);
+        let text = ev.guideline().source(s).map(|spec| &*spec.text);
+        let _ = writeln!(out, "  {:<4}{}", s.as_str(), text.unwrap_or_default());
     }
     if cited.is_empty() {
         out.push_str("  none\n");
@@ -114,56 +114,80 @@ pub fn evaluation_text(ev: &Evaluation) -> String {
     out
 }
 
-/// The rule table as plain text (for `nettx rules`).
+/// The built-in rule table as plain text (for `nettx rules`).
 pub fn rules_text() -> String {
+    let g = Guideline::builtin();
     let mut out = String::with_capacity(16 * 1024);
     let _ = writeln!(
         out,
         "Guideline {} {} (digest {})\n",
-        GUIDELINE.id,
-        GUIDELINE.version,
-        knowledge::guideline_digest()
+        g.id,
+        g.version,
+        g.digest()
     );
     out.push_str("Statements and references\n");
-    for s in GUIDELINE.sources {
+    for s in g.sources.iter() {
         let _ = writeln!(out, "  {:<4}[{}] {}", s.id.as_str(), s.section, s.text);
     }
+    out.push_str("\nThresholds\n");
+    for t in g.thresholds.iter() {
+        let _ = writeln!(
+            out,
+            "  {} = {} cm [{}]\n      {}",
+            t.id,
+            t.value_cm,
+            sources_list(&t.sources),
+            t.meaning
+        );
+    }
     out.push_str("\nRecommendation codes\n");
-    for c in GUIDELINE.codes {
+    for c in g.codes.iter() {
         let _ = writeln!(
             out,
             "  {} [{}, {}; {}]\n      {}",
             c.code,
             c.category,
             c.intent,
-            sources_list(c.sources),
+            sources_list(&c.sources),
             c.summary
         );
     }
     out.push_str("\nWarnings\n");
-    for w in GUIDELINE.warnings {
+    for w in g.warnings.iter() {
         let _ = writeln!(
             out,
             "  {} [{}]\n      {}",
             w.code,
-            sources_list(w.sources),
+            sources_list(&w.sources),
             w.message
         );
     }
-    out.push_str("\nDecision rules\n");
-    for r in GUIDELINE.rules {
-        let _ = writeln!(
-            out,
-            "  {} (step {}; {})\n      when: {}\n      then: {}",
-            r.id,
-            r.step,
-            sources_list(r.sources),
-            r.condition,
-            r.effect
-        );
+    out.push_str("\nDecision graph (in order; a fork takes its first arm that holds)\n");
+    for node in g.nodes.iter() {
+        match node {
+            Node::Rule(r) => {
+                let _ = writeln!(
+                    out,
+                    "  {} (step {}; {})\n      when: {}\n      then: {}\n      yes -> {}, no -> {}",
+                    r.id,
+                    r.step,
+                    sources_list(&r.sources),
+                    r.condition,
+                    r.effect,
+                    r.yes.0,
+                    r.no.0
+                );
+            }
+            Node::Fork(f) => {
+                let _ = writeln!(out, "  {} (step {}): {}", f.id, f.step, f.question);
+                for arm in f.arms.iter() {
+                    let _ = writeln!(out, "      {} -> {}", arm.label, arm.to.0);
+                }
+            }
+        }
     }
     out.push_str("\nMissing data reasons\n");
-    for m in GUIDELINE.missing {
+    for m in g.missing.iter() {
         let _ = writeln!(out, "  {}: {}", m.field, m.reason);
     }
     let _ = writeln!(out, "\n{DISCLAIMER}");
@@ -174,66 +198,100 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|")
 }
 
-/// The rule table as Markdown: the generated `docs/RULES.md`.
+/// The built-in rule table as Markdown: the generated `docs/RULES.md`.
 pub fn rules_markdown() -> String {
+    let g = Guideline::builtin();
     let mut out = String::with_capacity(16 * 1024);
     out.push_str(
         "<!-- Generated from the rule table by `nettx rules --format markdown`; do not edit. -->\n",
     );
-    let _ = writeln!(
-        out,
-        "# Rule table: {} {}\n",
-        GUIDELINE.id, GUIDELINE.version
-    );
+    let _ = writeln!(out, "# Rule table: {} {}\n", g.id, g.version);
     let _ = writeln!(
         out,
         "Digest of the table (`guideline.digest` in every evaluation): `{}`.\n",
-        knowledge::guideline_digest()
+        g.digest()
     );
     let _ = writeln!(out, "{DISCLAIMER}\n");
     out.push_str("## Statements and references\n\n| id | section | text |\n|---|---|---|\n");
-    for s in GUIDELINE.sources {
-        let _ = writeln!(out, "| {} | {} | {} |", s.id, s.section, cell(s.text));
+    for s in g.sources.iter() {
+        let _ = writeln!(out, "| {} | {} | {} |", s.id, s.section, cell(&s.text));
+    }
+    out.push_str("\n## Thresholds\n\n| name | value | sources | meaning |\n|---|---|---|---|\n");
+    for t in g.thresholds.iter() {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} cm | {} | {} |",
+            t.id,
+            t.value_cm,
+            sources_list(&t.sources),
+            cell(&t.meaning)
+        );
     }
     out.push_str("\n## Recommendation codes\n\n| code | category | intent | sources | summary |\n|---|---|---|---|---|\n");
-    for c in GUIDELINE.codes {
+    for c in g.codes.iter() {
         let _ = writeln!(
             out,
             "| `{}` | {} | {} | {} | {} |",
             c.code,
             c.category,
             c.intent,
-            sources_list(c.sources),
-            cell(c.summary)
+            sources_list(&c.sources),
+            cell(&c.summary)
         );
     }
     out.push_str("\n## Warnings\n\n| code | sources | message |\n|---|---|---|\n");
-    for w in GUIDELINE.warnings {
+    for w in g.warnings.iter() {
         let _ = writeln!(
             out,
             "| `{}` | {} | {} |",
             w.code,
-            sources_list(w.sources),
-            cell(w.message)
+            sources_list(&w.sources),
+            cell(&w.message)
         );
     }
-    out.push_str("\n## Decision rules\n\n| rule | step | sources | facts read | condition | effect |\n|---|---|---|---|---|---|\n");
-    for r in GUIDELINE.rules {
-        let uses: Vec<&str> = r.uses.iter().map(|f| f.as_str()).collect();
-        let _ = writeln!(
-            out,
-            "| `{}` | {} | {} | {} | {} | {} |",
-            r.id,
-            r.step,
-            sources_list(r.sources),
-            uses.join(", "),
-            cell(r.condition),
-            cell(r.effect)
-        );
+    out.push_str("\n## Decision graph\n\nThe engine walks these nodes from the first. A rule is tested and traced, then goes to `yes` or `no`; a fork takes the first arm that holds.\n\n| node | step | sources | facts read | condition | effect | next |\n|---|---|---|---|---|---|---|\n");
+    for node in g.nodes.iter() {
+        let reads: Vec<&str> = node.reads().iter().map(|f| f.as_str()).collect();
+        match node {
+            Node::Rule(r) => {
+                let next = if r.yes == r.no {
+                    format!("`{}`", r.yes.0)
+                } else {
+                    format!("yes: `{}`; no: `{}`", r.yes.0, r.no.0)
+                };
+                let _ = writeln!(
+                    out,
+                    "| `{}` | {} | {} | {} | {} | {} | {} |",
+                    r.id,
+                    r.step,
+                    sources_list(&r.sources),
+                    reads.join(", "),
+                    cell(&r.condition),
+                    cell(&r.effect),
+                    next
+                );
+            }
+            Node::Fork(f) => {
+                let arms: Vec<String> = f
+                    .arms
+                    .iter()
+                    .map(|a| format!("{}: `{}`", cell(&a.label), a.to.0))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "| `{}` | {} | | {} | {} | (fork) | {} |",
+                    f.id,
+                    f.step,
+                    reads.join(", "),
+                    cell(&f.question),
+                    arms.join("; ")
+                );
+            }
+        }
     }
     out.push_str("\n## Missing data\n\n| field | reason |\n|---|---|\n");
-    for m in GUIDELINE.missing {
-        let _ = writeln!(out, "| `{}` | {} |", m.field, cell(m.reason));
+    for m in g.missing.iter() {
+        let _ = writeln!(out, "| `{}` | {} |", m.field, cell(&m.reason));
     }
     out
 }

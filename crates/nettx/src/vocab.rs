@@ -332,6 +332,41 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// The kind of value a case field holds.
+    pub enum FieldKind {
+        /// Free text (`case_id`).
+        Text = "text",
+        /// One value of a closed vocabulary (`primary_site`, `histology`,
+        /// `ssa_response`).
+        Choice = "choice",
+        /// A number (`tumor_size_cm`).
+        Number = "number",
+        /// Yes or no.
+        Bool = "bool",
+        /// A list of values of a closed vocabulary (`complications`).
+        List = "list",
+    }
+}
+
+impl Field {
+    /// The kind of value this field holds.
+    pub const fn kind(self) -> FieldKind {
+        match self {
+            Field::CaseId => FieldKind::Text,
+            Field::PrimarySite | Field::Histology | Field::SsaResponse => FieldKind::Choice,
+            Field::TumorSizeCm => FieldKind::Number,
+            Field::LocalSpread
+            | Field::Metastatic
+            | Field::HepaticMetastases
+            | Field::ExtrahepaticMetastases
+            | Field::MetastasesResectable
+            | Field::CarcinoidSyndrome => FieldKind::Bool,
+            Field::Complications => FieldKind::List,
+        }
+    }
+}
+
+vocabulary! {
     /// A statement of the source (S0–S14) or an outside reference (R1–R7).
     pub enum Source {
         /// Goals of treatment.

@@ -579,7 +579,7 @@ proptest! {
         for r in e.recommendations() {
             let sources = r.sources();
             if r.code() == Code::MultidisciplinaryReview {
-                prop_assert_eq!(sources, Code::MultidisciplinaryReview.spec().sources);
+                prop_assert_eq!(sources, &*Code::MultidisciplinaryReview.spec().sources);
             } else {
                 prop_assert!(!sources.is_empty(), "{} cites nothing", r.code());
                 prop_assert!(
@@ -594,7 +594,7 @@ proptest! {
             prop_assert_eq!(Some(names(sources)), expected, "sources of {}", r.code());
         }
         for w in e.warnings() {
-            prop_assert_eq!(w.sources(), w.spec().sources);
+            prop_assert_eq!(w.sources(), &*w.spec().sources);
             let expected = WARNING_TABLE
                 .iter()
                 .find(|(name, _)| *name == w.as_str())

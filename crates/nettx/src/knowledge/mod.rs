@@ -6,15 +6,22 @@
 //! the `guideline.digest` of every evaluation, so none of them can drift apart.
 
 mod codes;
+mod decisions;
+mod graph;
+mod guideline;
 mod rules;
 mod statements;
 
 pub use codes::{CodeSpec, WarningSpec, CODES, WARNINGS};
-pub use rules::{missing_reason, MissingSpec, RuleId, RuleSpec, MISSING, RULES};
+pub use graph::{
+    Arm, Cond, Effect, ForkNode, List, Next, Node, RuleNode, Text, ThresholdId, ThresholdSpec,
+};
+pub(crate) use guideline::END;
+pub use guideline::{Guideline, GuidelineError};
+pub use rules::{MissingSpec, RuleId, MISSING};
 pub use statements::{SourceSpec, SOURCES};
 
-use serde::Serialize;
-use std::sync::OnceLock;
+use std::borrow::Cow;
 
 /// The entry at `index` of a table that has one entry per value of a
 /// vocabulary, in the vocabulary's order; `index` is such a value's
@@ -33,47 +40,37 @@ pub const GUIDELINE_ID: &str = "intestinal-net-treatment";
 /// Version of the knowledge in this table (changes whenever the table does).
 pub const GUIDELINE_VERSION: &str = "1.0.0";
 
-/// The whole rule table, as listed by `nettx rules --format json` and hashed
-/// into [`guideline_digest`].
-#[derive(Debug, Serialize)]
-pub struct Guideline {
-    /// [`GUIDELINE_ID`].
-    pub id: &'static str,
-    /// [`GUIDELINE_VERSION`].
-    pub version: &'static str,
-    /// Statements S0–S14 and references R1–R7.
-    pub sources: &'static [SourceSpec],
-    /// Recommendation codes.
-    pub codes: &'static [CodeSpec],
-    /// Safety warnings.
-    pub warnings: &'static [WarningSpec],
-    /// Decision rules.
-    pub rules: &'static [RuleSpec],
-    /// Reasons given for missing fields.
-    pub missing: &'static [MissingSpec],
+/// The parts of the built-in guideline, before [`Guideline::builtin`]
+/// resolves its graph.
+fn builtin_parts() -> Guideline {
+    Guideline::from_parts(
+        GUIDELINE_ID,
+        GUIDELINE_VERSION,
+        Cow::Borrowed(&decisions::THRESHOLDS),
+        Cow::Borrowed(&SOURCES),
+        Cow::Borrowed(&CODES),
+        Cow::Borrowed(&WARNINGS),
+        Cow::Borrowed(&MISSING),
+        Cow::Borrowed(&decisions::NODES),
+    )
 }
 
-/// The rule table.
-pub static GUIDELINE: Guideline = Guideline {
-    id: GUIDELINE_ID,
-    version: GUIDELINE_VERSION,
-    sources: &SOURCES,
-    codes: &CODES,
-    warnings: &WARNINGS,
-    rules: &RULES,
-    missing: &MISSING,
-};
-
-/// The rule table as compact JSON (computed once).
+/// The built-in rule table as compact JSON (what `nettx rules --format json`
+/// prints).
 pub fn guideline_json() -> &'static str {
-    static JSON: OnceLock<String> = OnceLock::new();
-    JSON.get_or_init(|| serde_json::to_string(&GUIDELINE).unwrap_or_default())
+    Guideline::builtin().to_json()
 }
 
-/// SHA-256 (lowercase hex) of [`guideline_json`] (computed once).
+/// SHA-256 (lowercase hex) of [`guideline_json`]: the `guideline.digest` of
+/// every evaluation made with the built-in guideline.
 pub fn guideline_digest() -> &'static str {
-    static DIGEST: OnceLock<String> = OnceLock::new();
-    DIGEST.get_or_init(|| crate::canonical::hex_sha256(guideline_json().as_bytes()))
+    Guideline::builtin().digest()
+}
+
+/// The reason given when `field` is missing, by the built-in guideline (empty
+/// for a field that is never reported missing).
+pub fn missing_reason(field: crate::vocab::Field) -> &'static str {
+    Guideline::builtin().missing_reason(field)
 }
 
 #[cfg(test)]
@@ -95,12 +92,15 @@ mod tests {
             assert_eq!(spec.id, *s);
             assert_eq!(s.spec().id, *s);
         }
-        for (spec, r) in RULES.iter().zip(RuleId::ALL) {
-            assert_eq!(spec.id, *r, "rule table out of order at {r:?}");
-            assert_eq!(r.spec().id, *r);
-        }
         assert_eq!(CODES.len(), Code::ALL.len());
-        assert_eq!(RULES.len(), RuleId::ALL.len());
+        for r in RuleId::ALL {
+            assert_eq!(Guideline::builtin().rule(*r).map(|n| n.id), Some(*r));
+        }
+    }
+
+    #[test]
+    fn the_builtin_guideline_is_valid() {
+        assert_eq!(Guideline::builtin().validate(), Ok(()));
     }
 
     #[test]
@@ -112,16 +112,5 @@ mod tests {
             guideline_digest(),
             crate::canonical::hex_sha256(json.as_bytes())
         );
-    }
-
-    #[test]
-    fn every_warning_rule_names_its_warning() {
-        for w in WarningCode::ALL {
-            let needle = format!("warning {}", w.as_str());
-            assert!(
-                RULES.iter().any(|r| r.effect == needle),
-                "no rule raises {w}"
-            );
-        }
     }
 }
