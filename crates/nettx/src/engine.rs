@@ -124,6 +124,7 @@ impl Run {
             Cond::SizeAtMost(t) => f.size_cm.is_some_and(|s| s <= self.guideline.threshold(*t)),
             Cond::SizeOver(t) => f.size_cm.is_some_and(|s| s > self.guideline.threshold(*t)),
             Cond::AnyComplication => !f.complications.is_empty(),
+            Cond::HasComplication(c) => f.complications.contains(*c),
             Cond::DiseaseState(s) => state(f) == *s,
             Cond::Recommended(code) => self.recommended(*code).is_some(),
             Cond::RecommendedAs { code, strength } => self

@@ -230,3 +230,21 @@ fn text_that_is_not_a_table_is_refused() {
         assert!(e.problems()[0].starts_with("not a guideline table"), "{e}");
     }
 }
+
+#[test]
+fn a_condition_can_name_one_complication() {
+    let mut table = builtin_value();
+    node_mut(&mut table, "goal.symptom_control")["when"] =
+        json!({"has_complication": "perforation"});
+    let g = Guideline::from_json(&table.to_string()).unwrap().leak();
+    let goals = |json: &str| -> Vec<nettx::Goal> {
+        g.evaluate(&Case::from_json(json).unwrap())
+            .goals()
+            .collect()
+    };
+    let perforated =
+        r#"{"primary_site":"ileum","metastatic":false,"complications":["bleeding","perforation"]}"#;
+    let bleeding = r#"{"primary_site":"ileum","metastatic":false,"complications":["bleeding"]}"#;
+    assert!(goals(perforated).contains(&nettx::Goal::SymptomControl));
+    assert!(!goals(bleeding).contains(&nettx::Goal::SymptomControl));
+}

@@ -20,8 +20,8 @@
 //! never read as false or zero: it takes its own branch or none.
 
 use crate::vocab::{
-    vocabulary, Category, Code, DiseaseState, Field, Goal, Histology, Site, Source, SsaResponse,
-    Strength, Urgency, WarningCode,
+    vocabulary, Category, Code, Complication, DiseaseState, Field, Goal, Histology, Site, Source,
+    SsaResponse, Strength, Urgency, WarningCode,
 };
 use crate::RuleId;
 use serde::{Deserialize, Serialize};
@@ -95,6 +95,8 @@ pub enum Cond {
     SizeOver(ThresholdId),
     /// At least one complication is recorded.
     AnyComplication,
+    /// This complication is among those recorded.
+    HasComplication(Complication),
     /// The disease state (from `metastatic`, after the inferences) is this.
     DiseaseState(DiseaseState),
     /// This code has been recommended (at any strength).
