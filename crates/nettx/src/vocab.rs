@@ -367,7 +367,7 @@ impl Field {
 }
 
 vocabulary! {
-    /// A statement of the source (S0–S14) or an outside reference (R1–R7).
+    /// A statement of the source (S0–S14) or an outside reference (R1–R9).
     pub enum Source {
         /// Goals of treatment.
         S0 = "S0",
@@ -413,6 +413,10 @@ vocabulary! {
         R6 = "R6",
         /// ENETS colorectal guidance.
         R7 = "R7",
+        /// TELESTAR (telotristat ethyl).
+        R8 = "R8",
+        /// NETTER-1 (177Lu-Dotatate).
+        R9 = "R9",
     }
 }
 
@@ -469,6 +473,12 @@ vocabulary! {
         RectalIntermediateSize = "RECTAL_INTERMEDIATE_SIZE",
         /// Antiproliferative SSA use is beyond the source.
         AntiproliferativeSsaNotCovered = "ANTIPROLIFERATIVE_SSA_NOT_COVERED",
+        /// Symptoms worsening on an SSA in metastatic disease (1.1.0).
+        RefractorySyndromeOptions = "REFRACTORY_SYNDROME_OPTIONS",
+        /// A bleeding tumour: haemostasis usually comes before resection (1.1.0).
+        BleedingHaemostasisFirst = "BLEEDING_HAEMOSTASIS_FIRST",
+        /// A perforation: a primary anastomosis may be unsafe (1.1.0).
+        PerforationContamination = "PERFORATION_CONTAMINATION",
     }
 }
 

@@ -79,6 +79,9 @@ pub static WARNINGS: [WarningSpec; WarningCode::ALL.len()] = {
         WarningSpec { code: W::PeriampullaryCheck, sources: list(&[R1]), message: text("Before local excision of a duodenal tumour, confirm it is not periampullary: periampullary tumours need surgical resection whatever their size.") },
         WarningSpec { code: W::RectalIntermediateSize, sources: list(&[R7]), message: text("For rectal tumours of 1 to 2 cm, current guidance weighs endoscopic against surgical resection by risk factors; review before a colectomy.") },
         WarningSpec { code: W::AntiproliferativeSsaNotCovered, sources: list(&[R6]), message: text("The source gives somatostatin analogues only for symptoms; current guidance also uses them to control tumour growth, which the tumour board should consider.") },
+        WarningSpec { code: W::RefractorySyndromeOptions, sources: list(&[R3, R8, R9]), message: text("Symptoms are worsening on a somatostatin analogue: continue the analogue and consider escalating it. Current guidance adds telotristat for diarrhoea and weighs peptide receptor radionuclide therapy and liver-directed therapy, which the source does not cover: discuss at a tumour board.") },
+        WarningSpec { code: W::BleedingHaemostasisFirst, sources: list(&[R1, R3, R7]), message: text("Bleeding is usually treated first by endoscopic or angiographic haemostasis (duodenal and rectal tumours are within reach of the endoscope); keep the urgent resection for bleeding that these cannot control.") },
+        WarningSpec { code: W::PerforationContamination, sources: list(&[]), message: text("After a perforation with peritoneal contamination a primary anastomosis may be unsafe: the surgeon decides between an anastomosis and a stoma.") },
     ]
 };
 

@@ -341,11 +341,17 @@ pub(super) static NODES: [Node; 50] = [
         yes: Next::to("fallback.no_preferred"), no: Next::to("fallback.no_preferred"),
     }),
     Node::Rule(RuleNode {
-        id: RuleId::SsaSecondLine, step: text("6"), sources: l![S13, S12, S11], reads: SSA,
+        id: RuleId::SsaSecondLine, step: text("6"), sources: l![S11, S13, S12, R5], reads: SSA,
         condition: text("a somatostatin analogue is recommended, disease is metastatic and ssa_response is symptoms_worsening"),
-        effect: text("Symptoms progress on an analogue in advanced disease: everolimus is the approved second-line drug (S13), interferon may be considered (S12), and the analogue may be continued alongside (S11)."),
+        effect: text("Symptoms progress on an analogue in advanced disease: the analogue is continued, and escalated, at the strength it had (S11); everolimus (S13) and interferon (S12) may be considered, but a benefit of everolimus for the syndrome was not shown (R5)."),
         when: Cond::Always,
-        then: l![when!(Cond::RecommendedAs { code: Code::SomatostatinAnalog, strength: Strength::Preferred } => [rec!(Everolimus, Preferred)]), when!(Cond::RecommendedAs { code: Code::SomatostatinAnalog, strength: Strength::Alternative } => [rec!(Everolimus, Alternative)]), rec!(InterferonAlpha, Option), rec!(SomatostatinAnalog, Alternative)],
+        then: l![
+            when!(Cond::RecommendedAs { code: Code::SomatostatinAnalog, strength: Strength::Preferred } => [rec!(SomatostatinAnalog, Preferred)]),
+            when!(Cond::RecommendedAs { code: Code::SomatostatinAnalog, strength: Strength::Alternative } => [rec!(SomatostatinAnalog, Alternative)]),
+            when!(Cond::RecommendedAs { code: Code::SomatostatinAnalog, strength: Strength::Option } => [rec!(SomatostatinAnalog, Option)]),
+            rec!(Everolimus, Option),
+            rec!(InterferonAlpha, Option),
+        ],
         yes: Next::to("fallback.no_preferred"), no: Next::to("fallback.no_preferred"),
     }),
     Node::Rule(RuleNode {
@@ -458,7 +464,15 @@ pub(super) static NODES: [Node; 50] = [
         effect: text("warning ANTIPROLIFERATIVE_SSA_NOT_COVERED"),
         when: all![Cond::DiseaseState(DiseaseState::Metastatic), any![is!(MetastasesResectable, false), is!(ExtrahepaticMetastases, true)], is!(CarcinoidSyndrome, false), none_of![Cond::SsaResponseIn(l![SsaResponse::Intolerant])]],
         then: l![Effect::Warn(WarningCode::AntiproliferativeSsaNotCovered)],
-        yes: Next::to("goal.symptom_control"), no: Next::to("goal.symptom_control"),
+        yes: Next::to("warning.refractory_syndrome_options"), no: Next::to("warning.refractory_syndrome_options"),
+    }),
+    Node::Rule(RuleNode {
+        id: RuleId::WarnRefractorySyndromeOptions, step: text("settle"), sources: l![R3, R8, R9], reads: SSA,
+        condition: text("disease is metastatic and ssa_response is symptoms_worsening"),
+        effect: text("warning REFRACTORY_SYNDROME_OPTIONS"),
+        when: all![Cond::DiseaseState(DiseaseState::Metastatic), Cond::SsaResponseIn(l![SsaResponse::SymptomsWorsening])],
+        then: l![Effect::Warn(WarningCode::RefractorySyndromeOptions)],
+        yes: Next::to("warning.bleeding_haemostasis_first"), no: Next::to("warning.bleeding_haemostasis_first"),
     }),
     Node::Rule(RuleNode {
         id: RuleId::GoalSymptomControl, step: text("settle"), sources: l![S0], reads: l![F::CarcinoidSyndrome, F::Complications],

@@ -38,7 +38,7 @@ fn entry<T, const N: usize>(table: &'static [T; N], index: usize) -> &'static T 
 /// Identifier of the guideline this library implements.
 pub const GUIDELINE_ID: &str = "intestinal-net-treatment";
 /// Version of the knowledge in this table (changes whenever the table does).
-pub const GUIDELINE_VERSION: &str = "1.0.0";
+pub const GUIDELINE_VERSION: &str = "1.1.0";
 
 /// The parts of the built-in guideline, before [`Guideline::builtin`]
 /// resolves its graph.

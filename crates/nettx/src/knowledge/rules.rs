@@ -97,6 +97,16 @@ vocabulary! {
         GoalBiochemicalControl = "goal.biochemical_control",
         /// Goal cure.
         GoalCure = "goal.cure",
+        /// Step 3: rectal tumour in the intermediate size band (1.1.0).
+        LocalizedRectalIntermediate = "localized.rectal_intermediate",
+        /// Step 4: extrahepatic disease judged resectable, with syndrome (1.1.0).
+        MetastaticExtrahepaticResectable = "metastatic.extrahepatic_resectable",
+        /// Warning REFRACTORY_SYNDROME_OPTIONS (1.1.0).
+        WarnRefractorySyndromeOptions = "warning.refractory_syndrome_options",
+        /// Warning BLEEDING_HAEMOSTASIS_FIRST (1.1.0).
+        WarnBleedingHaemostasisFirst = "warning.bleeding_haemostasis_first",
+        /// Warning PERFORATION_CONTAMINATION (1.1.0).
+        WarnPerforationContamination = "warning.perforation_contamination",
     }
 }
 

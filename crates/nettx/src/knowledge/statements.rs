@@ -1,4 +1,4 @@
-//! The statements of the source (S0–S14) and the outside references (R1–R7),
+//! The statements of the source (S0–S14) and the outside references (R1–R9),
 //! each in the project's own words.
 
 use super::graph::{text, Text};
@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceSpec {
-    /// Its identifier (`S0`…`S14`, `R1`…`R7`).
+    /// Its identifier (`S0`…`S14`, `R1`…`R9`).
     pub id: Source,
     /// Section of the source (`goals`, `localized`, …) or `reference`.
     pub section: Text,
@@ -41,6 +41,8 @@ pub static SOURCES: [SourceSpec; Source::ALL.len()] = [
     SourceSpec { id: Source::R5, section: text("reference"), text: text("RADIANT-4 (Yao et al., Lancet 2016) and RADIANT-2 (Pavel et al., Lancet 2011).") },
     SourceSpec { id: Source::R6, section: text("reference"), text: text("PROMID (Rinke et al., J Clin Oncol 2009) and CLARINET (Caplin et al., N Engl J Med 2014).") },
     SourceSpec { id: Source::R7, section: text("reference"), text: text("ENETS 2023 guidance paper for colorectal neuroendocrine tumours (Rinke et al., J Neuroendocrinol 2023, doi 10.1111/jne.13309).") },
+    SourceSpec { id: Source::R8, section: text("reference"), text: text("TELESTAR (Kulke et al., J Clin Oncol 2017;35:14–23): telotristat ethyl for carcinoid syndrome diarrhoea not controlled by a somatostatin analogue.") },
+    SourceSpec { id: Source::R9, section: text("reference"), text: text("NETTER-1 (Strosberg et al., N Engl J Med 2017;376:125–135): 177Lu-Dotatate in progressive midgut NETs.") },
 ];
 
 impl Source {
@@ -50,7 +52,7 @@ impl Source {
     }
 
     /// Whether this is a statement of the source (S0–S14) rather than an
-    /// outside reference (R1–R7).
+    /// outside reference (R1–R9).
     pub fn is_statement(self) -> bool {
         self <= Source::S14
     }
