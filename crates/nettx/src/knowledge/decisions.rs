@@ -246,9 +246,9 @@ pub(super) static NODES: [Node; 50] = [
     Node::Rule(RuleNode {
         id: RuleId::MetastaticResectableSyndrome, step: text("4"), sources: l![S9, S11], reads: l![F::MetastasesResectable, F::ExtrahepaticMetastases, F::CarcinoidSyndrome],
         condition: text("the metastases are resectable and liver-only, and carcinoid_syndrome is true"),
-        effect: text("A somatostatin analogue treats the symptoms (S11), but for resectable liver-only disease surgery is preferred over medical therapy (S9): the analogue is the alternative."),
+        effect: text("Beside the cytoreductive surgery preferred for resectable liver-only disease (S9), a somatostatin analogue controls the symptoms before and around the operation (S11)."),
         when: is!(CarcinoidSyndrome, true),
-        then: l![rec!(SomatostatinAnalog, Alternative)],
+        then: l![rec!(SomatostatinAnalog, Preferred)],
         yes: Next::to("fork.ssa"), no: Next::to("fork.ssa"),
     }),
     Node::Fork(ForkNode {
