@@ -264,7 +264,15 @@ pub(super) static NODES: [Node; 50] = [
         effect: text("Symptomatic carcinoid syndrome with disease that cannot be resected (or lies outside the liver): start with a somatostatin analogue (S8, S11)."),
         when: is!(CarcinoidSyndrome, true),
         then: l![rec!(SomatostatinAnalog, Preferred)],
-        yes: Next::to("fork.ssa"), no: Next::to("metastatic.unresectable_no_syndrome"),
+        yes: Next::to("metastatic.extrahepatic_resectable"), no: Next::to("metastatic.unresectable_no_syndrome"),
+    }),
+    Node::Rule(RuleNode {
+        id: RuleId::MetastaticExtrahepaticResectable, step: text("4"), sources: l![S9], reads: SPREAD_STATUS,
+        condition: text("extrahepatic_metastases is true and metastases_resectable is true"),
+        effect: text("The metastases are judged resectable, but some lie outside the liver, and S9 covers liver-only disease: whether and how to operate is for a multidisciplinary tumour board."),
+        when: all![is!(ExtrahepaticMetastases, true), is!(MetastasesResectable, true)],
+        then: l![rec!(MultidisciplinaryReview, Preferred)],
+        yes: Next::to("fork.ssa"), no: Next::to("fork.ssa"),
     }),
     Node::Rule(RuleNode {
         id: RuleId::MetastaticUnresectableNoSyndrome, step: text("4"), sources: l![], reads: l![F::MetastasesResectable, F::ExtrahepaticMetastases, F::CarcinoidSyndrome],
