@@ -217,6 +217,17 @@ pub(super) static NODES: [Node; 50] = [
         effect: text("A colorectal tumour beyond local excision is treated by partial colectomy (or the rectal equivalent) with lymphadenectomy, with curative intent (S6, S1)."),
         when: Cond::Always,
         then: l![rec!(PartialColectomyWithLymphadenectomy, Preferred)],
+        yes: Next::to("localized.rectal_intermediate"), no: Next::to("localized.rectal_intermediate"),
+    }),
+    Node::Rule(RuleNode {
+        id: RuleId::LocalizedRectalIntermediate, step: text("3"), sources: l![S4, R7], reads: EXTENT,
+        condition: text("primary_site is rectum, tumor_size_cm is over 1.0 and at most 2.0, and local_spread is not true"),
+        effect: text("For a rectal tumour of 1 to 2 cm without local spread, local (endoscopic) excision is an alternative to the colectomy (S4 says about 1 cm; R7 weighs endoscopic against surgical resection by risk factors); whether the tumour has spread decides between them."),
+        when: all![Cond::SiteIn(l![Site::Rectum]), Cond::SizeOver(T::LocalExcisionMaxCm), Cond::SizeAtMost(T::RectalIntermediateMaxCm), none_of![is!(LocalSpread, true)]],
+        then: l![
+            when!(is!(LocalSpread, false) => [rec!(LocalExcision, Alternative)]),
+            when!(Cond::Unknown(F::LocalSpread) => [Effect::Missing(F::LocalSpread)]),
+        ],
         yes: Next::to("localized.syndrome"), no: Next::to("localized.syndrome"),
     }),
     Node::Rule(RuleNode {

@@ -135,7 +135,7 @@ pub struct MissingSpec {
 pub static MISSING: [MissingSpec; 8] = [
     MissingSpec { field: Field::PrimarySite, reason: text("The small-intestinal segment decides the operation: jejunum or ileum gets resection with the mesentery at any size; the duodenum is treated by size and spread.") },
     MissingSpec { field: Field::TumorSizeCm, reason: text("The size decides between local excision (at most 1.0 cm without spread) and a larger resection.") },
-    MissingSpec { field: Field::LocalSpread, reason: text("Local spread decides whether a small tumour can be excised locally.") },
+    MissingSpec { field: Field::LocalSpread, reason: text("Local spread decides whether the tumour can be excised locally (at most 1.0 cm, or a rectal tumour of at most 2.0 cm) or needs a larger resection.") },
     MissingSpec { field: Field::Metastatic, reason: text("Whether distant metastases are present decides between curative surgery of the primary and treatment of metastatic disease.") },
     MissingSpec { field: Field::ExtrahepaticMetastases, reason: text("Metastases outside the liver exclude cytoreductive surgery under the guideline.") },
     MissingSpec { field: Field::MetastasesResectable, reason: text("Whether all metastatic disease can be resected decides between cytoreductive surgery and medical therapy.") },
