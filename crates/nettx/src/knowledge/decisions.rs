@@ -7,8 +7,8 @@ use super::graph::{
     text, Arm, Cond, Effect, ForkNode, List, Next, Node, RuleNode, ThresholdId as T, ThresholdSpec,
 };
 use crate::vocab::{
-    Category, Code, DiseaseState, Field as F, Goal, Histology, Site, Source::*, SsaResponse,
-    Strength, Urgency, WarningCode,
+    Category, Code, Complication, DiseaseState, Field as F, Goal, Histology, Site, Source::*,
+    SsaResponse, Strength, Urgency, WarningCode,
 };
 use crate::RuleId;
 use std::borrow::Cow;
@@ -492,6 +492,22 @@ pub(super) static NODES: [Node; 50] = [
         when: all![Cond::DiseaseState(DiseaseState::Metastatic), Cond::SsaResponseIn(l![SsaResponse::SymptomsWorsening])],
         then: l![Effect::Warn(WarningCode::RefractorySyndromeOptions)],
         yes: Next::to("warning.bleeding_haemostasis_first"), no: Next::to("warning.bleeding_haemostasis_first"),
+    }),
+    Node::Rule(RuleNode {
+        id: RuleId::WarnBleedingHaemostasisFirst, step: text("settle"), sources: l![R1, R3, R7], reads: l![F::Complications],
+        condition: text("the urgent segmental resection is recommended and bleeding is among the complications"),
+        effect: text("warning BLEEDING_HAEMOSTASIS_FIRST"),
+        when: all![Cond::Recommended(Code::UrgentSegmentalResection), Cond::HasComplication(Complication::Bleeding)],
+        then: l![Effect::Warn(WarningCode::BleedingHaemostasisFirst)],
+        yes: Next::to("warning.perforation_contamination"), no: Next::to("warning.perforation_contamination"),
+    }),
+    Node::Rule(RuleNode {
+        id: RuleId::WarnPerforationContamination, step: text("settle"), sources: l![], reads: l![F::Complications],
+        condition: text("the urgent segmental resection is recommended and perforation is among the complications"),
+        effect: text("warning PERFORATION_CONTAMINATION"),
+        when: all![Cond::Recommended(Code::UrgentSegmentalResection), Cond::HasComplication(Complication::Perforation)],
+        then: l![Effect::Warn(WarningCode::PerforationContamination)],
+        yes: Next::to("goal.symptom_control"), no: Next::to("goal.symptom_control"),
     }),
     Node::Rule(RuleNode {
         id: RuleId::GoalSymptomControl, step: text("settle"), sources: l![S0], reads: l![F::CarcinoidSyndrome, F::Complications],
