@@ -430,10 +430,10 @@ pub(super) static NODES: [Node; 50] = [
         yes: Next::to("warning.carcinoid_crisis_risk"), no: Next::to("warning.carcinoid_crisis_risk"),
     }),
     Node::Rule(RuleNode {
-        id: RuleId::WarnCarcinoidCrisisRisk, step: text("settle"), sources: l![R3, R4], reads: SYNDROME,
-        condition: text("a surgery recommendation is made and carcinoid_syndrome is true"),
+        id: RuleId::WarnCarcinoidCrisisRisk, step: text("settle"), sources: l![R3, R4], reads: l![F::HepaticMetastases, F::CarcinoidSyndrome],
+        condition: text("a surgery recommendation is made, and carcinoid_syndrome is true or unknown or hepatic_metastases is true"),
         effect: text("warning CARCINOID_CRISIS_RISK"),
-        when: all![Cond::CategoryRecommended(Category::Surgery), is!(CarcinoidSyndrome, true)],
+        when: all![Cond::CategoryRecommended(Category::Surgery), any![is!(CarcinoidSyndrome, true), Cond::Unknown(F::CarcinoidSyndrome), is!(HepaticMetastases, true)]],
         then: l![Effect::Warn(WarningCode::CarcinoidCrisisRisk)],
         yes: Next::to("warning.ssa_gallstones"), no: Next::to("warning.ssa_gallstones"),
     }),
