@@ -439,9 +439,15 @@ pub(super) static NODES: [Node; 50] = [
     }),
     Node::Rule(RuleNode {
         id: RuleId::WarnSsaGallstones, step: text("settle"), sources: l![R2], reads: l![F::SsaResponse],
-        condition: text("a surgery recommendation is made, and a somatostatin analogue is recommended or ssa_response is controlled or symptoms_worsening"),
+        condition: text("an elective abdominal operation is recommended (small-bowel resection, partial colectomy, oncologic resection, cytoreductive surgery or liver resection; not a local excision, not the urgent resection), and a somatostatin analogue is recommended or ssa_response is controlled or symptoms_worsening"),
         effect: text("warning SSA_GALLSTONES"),
-        when: all![Cond::CategoryRecommended(Category::Surgery), any![Cond::Recommended(Code::SomatostatinAnalog), Cond::SsaResponseIn(l![SsaResponse::Controlled, SsaResponse::SymptomsWorsening])]],
+        when: all![any![
+            Cond::Recommended(Code::SmallBowelResectionWithMesentery),
+            Cond::Recommended(Code::PartialColectomyWithLymphadenectomy),
+            Cond::Recommended(Code::OncologicResection),
+            Cond::Recommended(Code::CytoreductiveSurgery),
+            Cond::Recommended(Code::LiverResection),
+        ], any![Cond::Recommended(Code::SomatostatinAnalog), Cond::SsaResponseIn(l![SsaResponse::Controlled, SsaResponse::SymptomsWorsening])]],
         then: l![Effect::Warn(WarningCode::SsaGallstones)],
         yes: Next::to("warning.everolimus_evidence"), no: Next::to("warning.everolimus_evidence"),
     }),
