@@ -89,7 +89,7 @@ pub(super) static THRESHOLDS: [ThresholdSpec; T::ALL.len()] = [
 ];
 
 /// The decision graph; evaluation starts at the first node.
-pub(super) static NODES: [Node; 50] = [
+pub(super) static NODES: &[Node] = &[
     Node::Rule(RuleNode {
         id: RuleId::InferMetastaticFromSite, step: text("0"), sources: l![], reads: SITES,
         condition: text("hepatic_metastases or extrahepatic_metastases is true"),

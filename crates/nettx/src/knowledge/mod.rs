@@ -51,7 +51,7 @@ fn builtin_parts() -> Guideline {
         Cow::Borrowed(&CODES),
         Cow::Borrowed(&WARNINGS),
         Cow::Borrowed(&MISSING),
-        Cow::Borrowed(&decisions::NODES),
+        Cow::Borrowed(decisions::NODES),
     )
 }
 
@@ -106,7 +106,7 @@ mod tests {
     #[test]
     fn the_table_serializes_and_its_digest_is_stable() {
         let json = guideline_json();
-        assert!(json.starts_with(r#"{"id":"intestinal-net-treatment","version":"1.0.0""#));
+        assert!(json.starts_with(r#"{"id":"intestinal-net-treatment","version":"1.1.0""#));
         assert_eq!(guideline_digest().len(), 64);
         assert_eq!(
             guideline_digest(),
