@@ -786,6 +786,18 @@ enum nettx_warning
    * Antiproliferative SSA use is beyond the source.
    */
   NETTX_WARNING_ANTIPROLIFERATIVE_SSA_NOT_COVERED = 8,
+  /**
+   * Symptoms worsening on an SSA in metastatic disease (guideline 1.1.0).
+   */
+  NETTX_WARNING_REFRACTORY_SYNDROME_OPTIONS = 9,
+  /**
+   * A bleeding tumour: haemostasis usually comes first (guideline 1.1.0).
+   */
+  NETTX_WARNING_BLEEDING_HAEMOSTASIS_FIRST = 10,
+  /**
+   * A perforation: a primary anastomosis may be unsafe (guideline 1.1.0).
+   */
+  NETTX_WARNING_PERFORATION_CONTAMINATION = 11,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -799,7 +811,7 @@ typedef int32_t nettx_warning;
  * A vocabulary whose values have names: the argument of `nettx_name`,
  * `nettx_value` and `nettx_vocabulary_size`.
  *
- * `NETTX_VOCABULARY_SOURCE` (statements S0–S14, references R1–R7) and
+ * `NETTX_VOCABULARY_SOURCE` (statements S0–S14, references R1–R9) and
  * `NETTX_VOCABULARY_RULE` (decision rules) have no C enum: their values are
  * positions in the core's tables, as returned by the accessors.
  */

@@ -52,7 +52,12 @@ def _specs(table: str, key: str) -> Dict[str, Dict[str, Any]]:
     """One section of the core's rule table, by wire name (read once)."""
     specs = _SPECS.get(table)
     if specs is None:
-        section: List[Dict[str, Any]] = _native.guideline()[table]
+        if table == "rules":
+            # The rules are the rule nodes of the decision graph.
+            nodes: List[Dict[str, Any]] = _native.guideline()["nodes"]
+            section = [n for n in nodes if n["kind"] == "rule"]
+        else:
+            section = _native.guideline()[table]
         specs = {str(entry[key]): entry for entry in section}
         _SPECS[table] = specs
     return specs
@@ -177,7 +182,7 @@ class Field(_StrEnum):
 
 
 class Source(_StrEnum):
-    """A statement of the source guideline (S0–S14) or an outside reference (R1–R7)."""
+    """A statement of the source guideline (S0–S14) or an outside reference (R1–R9)."""
 
     S0 = "S0"
     S1 = "S1"
@@ -201,6 +206,8 @@ class Source(_StrEnum):
     R5 = "R5"
     R6 = "R6"
     R7 = "R7"
+    R8 = "R8"
+    R9 = "R9"
 
     @property
     def section(self) -> str:
@@ -265,6 +272,9 @@ class WarningCode(_StrEnum):
     PERIAMPULLARY_CHECK = "PERIAMPULLARY_CHECK"
     RECTAL_INTERMEDIATE_SIZE = "RECTAL_INTERMEDIATE_SIZE"
     ANTIPROLIFERATIVE_SSA_NOT_COVERED = "ANTIPROLIFERATIVE_SSA_NOT_COVERED"
+    REFRACTORY_SYNDROME_OPTIONS = "REFRACTORY_SYNDROME_OPTIONS"
+    BLEEDING_HAEMOSTASIS_FIRST = "BLEEDING_HAEMOSTASIS_FIRST"
+    PERFORATION_CONTAMINATION = "PERFORATION_CONTAMINATION"
 
     @property
     def message(self) -> str:
@@ -333,6 +343,11 @@ class Rule(_StrEnum):
     GOAL_TUMOR_GROWTH_CONTROL = "goal.tumor_growth_control"
     GOAL_BIOCHEMICAL_CONTROL = "goal.biochemical_control"
     GOAL_CURE = "goal.cure"
+    LOCALIZED_RECTAL_INTERMEDIATE = "localized.rectal_intermediate"
+    METASTATIC_EXTRAHEPATIC_RESECTABLE = "metastatic.extrahepatic_resectable"
+    WARNING_REFRACTORY_SYNDROME_OPTIONS = "warning.refractory_syndrome_options"
+    WARNING_BLEEDING_HAEMOSTASIS_FIRST = "warning.bleeding_haemostasis_first"
+    WARNING_PERFORATION_CONTAMINATION = "warning.perforation_contamination"
 
     @property
     def step(self) -> str:
@@ -352,7 +367,7 @@ class Rule(_StrEnum):
     @property
     def uses(self) -> Tuple[Field, ...]:
         """The facts the rule reads."""
-        return tuple(Field(f) for f in _specs("rules", "id")[self.value]["uses"])
+        return tuple(Field(f) for f in _specs("rules", "id")[self.value]["reads"])
 
     @property
     def sources(self) -> Tuple[Source, ...]:

@@ -956,6 +956,10 @@ fn the_ffi_enums_are_the_core_positions() {
         nettx_warning::AntiproliferativeSsaNotCovered as i32,
         index(WarningCode::AntiproliferativeSsaNotCovered)
     );
+    assert_eq!(
+        nettx_warning::PerforationContamination as i32,
+        index(WarningCode::PerforationContamination)
+    );
     assert_eq!(nettx_field::SsaResponse as i32, index(Field::SsaResponse));
     assert_eq!(nettx_goal::Cure as i32, index(Goal::Cure));
     assert_eq!(

@@ -183,12 +183,18 @@ pub enum nettx_warning {
     RectalIntermediateSize = 7,
     /// Antiproliferative SSA use is beyond the source.
     AntiproliferativeSsaNotCovered = 8,
+    /// Symptoms worsening on an SSA in metastatic disease (guideline 1.1.0).
+    RefractorySyndromeOptions = 9,
+    /// A bleeding tumour: haemostasis usually comes first (guideline 1.1.0).
+    BleedingHaemostasisFirst = 10,
+    /// A perforation: a primary anastomosis may be unsafe (guideline 1.1.0).
+    PerforationContamination = 11,
 }
 
 /// A vocabulary whose values have names: the argument of `nettx_name`,
 /// `nettx_value` and `nettx_vocabulary_size`.
 ///
-/// `NETTX_VOCABULARY_SOURCE` (statements S0–S14, references R1–R7) and
+/// `NETTX_VOCABULARY_SOURCE` (statements S0–S14, references R1–R9) and
 /// `NETTX_VOCABULARY_RULE` (decision rules) have no C enum: their values are
 /// positions in the core's tables, as returned by the accessors.
 /// cbindgen:prefix-with-name

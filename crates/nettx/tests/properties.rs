@@ -8,8 +8,9 @@
 
 use nettx::knowledge::SOURCES;
 use nettx::{
-    Case, CaseBuilder, Code, Complication, Complications, DiseaseState, ErrorKind, Evaluation,
-    Field, Goal, Histology, RuleId, Site, Source, SsaResponse, Strength, Urgency, WarningCode,
+    Case, CaseBuilder, Category, Code, Complication, Complications, DiseaseState, ErrorKind,
+    Evaluation, Field, Goal, Histology, RuleId, Site, Source, SsaResponse, Strength, Urgency,
+    WarningCode,
 };
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
@@ -49,6 +50,9 @@ const WARNING_TABLE: &[(&str, &[&str])] = &[
     ("PERIAMPULLARY_CHECK", &["R1"]),
     ("RECTAL_INTERMEDIATE_SIZE", &["R7"]),
     ("ANTIPROLIFERATIVE_SSA_NOT_COVERED", &["R6"]),
+    ("REFRACTORY_SYNDROME_OPTIONS", &["R3", "R8", "R9"]),
+    ("BLEEDING_HAEMOSTASIS_FIRST", &["R1", "R3", "R7"]),
+    ("PERFORATION_CONTAMINATION", &[]),
 ];
 
 /// The order of `missing` (rules.md, "Missing data").
@@ -1100,4 +1104,90 @@ fn shortest_form_size_reads_back() {
     );
     let back = Case::from_json(&json).map(|c| c.tumor_size_cm());
     assert_eq!(back, Ok(Some(size)));
+}
+
+// ---------------------------------------------------------------------------
+// The invariants of guideline 1.1.0 (rules.md, "Changes in 1.1.0")
+// ---------------------------------------------------------------------------
+
+/// The elective abdominal operations that can carry `SSA_GALLSTONES`.
+const ELECTIVE_ABDOMINAL: &[Code] = &[
+    Code::SmallBowelResectionWithMesentery,
+    Code::PartialColectomyWithLymphadenectomy,
+    Code::OncologicResection,
+    Code::CytoreductiveSurgery,
+    Code::LiverResection,
+];
+
+proptest! {
+    #![proptest_config(config(2048))]
+
+    /// 1.1.0, change 1: in metastatic disease with symptoms worsening on an
+    /// SSA, everolimus is never above `option`, and the SSA is never demoted
+    /// below the strength the guideline gives it elsewhere (`preferred`).
+    #[test]
+    fn worsening_symptoms_never_promote_everolimus(case in any_case()) {
+        let e = nettx::evaluate(&case);
+        if e.disease_state() == DiseaseState::Metastatic
+            && case.ssa_response() == Some(SsaResponse::SymptomsWorsening)
+        {
+            for r in e.recommendations() {
+                if r.code() == Code::Everolimus {
+                    prop_assert_eq!(r.strength(), Strength::Option);
+                }
+                if r.code() == Code::SomatostatinAnalog {
+                    prop_assert_eq!(r.strength(), Strength::Preferred);
+                }
+            }
+            if e.in_scope() {
+                prop_assert!(e.warnings().any(|w| w == WarningCode::RefractorySyndromeOptions));
+            }
+        }
+    }
+
+    /// 1.1.0, change 6: every operation in a case whose syndrome is not known
+    /// to be absent carries the crisis warning (as does one with liver
+    /// metastases).
+    #[test]
+    fn operations_without_known_absent_syndrome_carry_the_crisis_warning(case in any_case()) {
+        let e = nettx::evaluate(&case);
+        let surgery = e.recommendations().iter().any(|r| r.category() == Category::Surgery);
+        let crisis = e.warnings().any(|w| w == WarningCode::CarcinoidCrisisRisk);
+        if e.in_scope() && surgery && case.carcinoid_syndrome() != Some(false) {
+            prop_assert!(crisis, "operation without the crisis warning");
+        }
+        if crisis {
+            prop_assert!(surgery, "crisis warning without an operation");
+        }
+    }
+
+    /// 1.1.0, change 7: no `SSA_GALLSTONES` without an elective abdominal
+    /// operation (a local excision or the urgent resection alone never
+    /// carries it).
+    #[test]
+    fn gallstones_only_with_an_elective_abdominal_operation(case in any_case()) {
+        let e = nettx::evaluate(&case);
+        if e.warnings().any(|w| w == WarningCode::SsaGallstones) {
+            prop_assert!(
+                e.recommendations().iter().any(|r| ELECTIVE_ABDOMINAL.contains(&r.code())
+                    && r.urgency() == Urgency::Elective),
+                "gallstone warning without an elective abdominal operation"
+            );
+        }
+    }
+
+    /// 1.1.0, change 5: the urgent resection names the hazard of each
+    /// complication it treats, and those warnings never appear without it.
+    #[test]
+    fn complication_hazards_stand_beside_the_urgent_resection(case in any_case()) {
+        let e = nettx::evaluate(&case);
+        let urgent = e.recommends(Code::UrgentSegmentalResection);
+        for (complication, warning) in [
+            (Complication::Bleeding, WarningCode::BleedingHaemostasisFirst),
+            (Complication::Perforation, WarningCode::PerforationContamination),
+        ] {
+            let raised = e.warnings().any(|w| w == warning);
+            prop_assert_eq!(raised, urgent && case.complications().contains(complication));
+        }
+    }
 }
