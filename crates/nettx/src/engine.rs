@@ -19,6 +19,33 @@ const TRACE_CAPACITY: usize = 48;
 /// visits each node at most once (a branch to no node ends it), so the walk
 /// ends even on a graph that failed validation.
 pub(crate) fn evaluate(guideline: &'static Guideline, case: &Case) -> Evaluation {
+    evaluate_recorded(guideline, case, &mut ())
+}
+
+/// What a walk can report as it goes: the branch taken at each node, and
+/// each effect applied (at the node whose rule applied it). The pathway
+/// diagram draws a case's path from these; plain evaluation records nothing.
+pub(crate) trait Recorder {
+    /// The walk left node `node` by branch `branch` (a rule: 0 yes, 1 no; a
+    /// fork: the arm taken).
+    fn step(&mut self, node: usize, branch: usize);
+    /// The rule at `node` applied `effect`.
+    fn effect(&mut self, node: usize, effect: &Effect);
+}
+
+impl Recorder for () {
+    #[inline(always)]
+    fn step(&mut self, _: usize, _: usize) {}
+    #[inline(always)]
+    fn effect(&mut self, _: usize, _: &Effect) {}
+}
+
+/// Like [`evaluate`], telling `recorder` the path taken and the effects.
+pub(crate) fn evaluate_recorded(
+    guideline: &'static Guideline,
+    case: &Case,
+    recorder: &mut impl Recorder,
+) -> Evaluation {
     let mut run = Run {
         guideline,
         facts: case.facts,
@@ -29,7 +56,7 @@ pub(crate) fn evaluate(guideline: &'static Guideline, case: &Case) -> Evaluation
         goals: Set::new(),
         in_scope: true,
     };
-    run.walk();
+    run.walk(recorder);
     let disease_state = state(&run.facts);
     let mut recommendations: Vec<Recommendation> = run.recs.iter().flatten().copied().collect();
     recommendations.sort_by_key(|r| (r.urgency, r.strength, r.code));
@@ -70,7 +97,7 @@ struct Run {
 
 impl Run {
     /// Walks the graph from its first node to the end of the path.
-    fn walk(&mut self) {
+    fn walk(&mut self, recorder: &mut impl Recorder) {
         let g = self.guideline;
         let mut at = 0;
         // A path visits each node at most once in a valid (acyclic) graph;
@@ -89,7 +116,7 @@ impl Run {
                         facts: self.facts,
                     });
                     if fired {
-                        self.apply(&rule.then, rule.id);
+                        self.apply(&rule.then, rule.id, at, recorder);
                         0
                     } else {
                         1
@@ -101,6 +128,7 @@ impl Run {
                     .position(|arm| self.holds(&arm.when))
                     .unwrap_or(usize::MAX),
             };
+            recorder.step(at, branch);
             match g.edges(at).get(branch) {
                 Some(&next) if next != END => at = next,
                 _ => return,
@@ -138,9 +166,12 @@ impl Run {
         }
     }
 
-    /// Applies `effects` in order, on behalf of `rule`.
-    fn apply(&mut self, effects: &[Effect], rule: RuleId) {
+    /// Applies `effects` in order, on behalf of `rule` (at node `at`).
+    fn apply(&mut self, effects: &[Effect], rule: RuleId, at: usize, recorder: &mut impl Recorder) {
         for effect in effects {
+            if !matches!(effect, Effect::If { .. }) {
+                recorder.effect(at, effect);
+            }
             match effect {
                 Effect::Set { field, value } => self.facts.set_flag(*field, *value),
                 Effect::OutOfScope => self.in_scope = false,
@@ -169,7 +200,7 @@ impl Run {
                 Effect::Goal(goal) => self.goals.insert(*goal),
                 Effect::If { when, then } => {
                     if self.holds(when) {
-                        self.apply(then, rule);
+                        self.apply(then, rule, at, recorder);
                     }
                 }
             }

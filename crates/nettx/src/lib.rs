@@ -47,6 +47,7 @@ mod json_out;
 pub mod knowledge;
 pub mod limits;
 mod parse;
+pub mod pathway;
 pub mod report;
 pub mod schema;
 mod vocab;

@@ -37,6 +37,16 @@ fn rules_documentation_is_current() {
     check("docs/RULES.md", &nettx::report::rules_markdown());
 }
 
+/// The pathway diagram of the whole guideline, shown by the README.
+#[test]
+fn pathway_diagram_is_current() {
+    use nettx::pathway::{Pathway, PathwayFormat};
+    let svg = Pathway::new(nettx::Guideline::builtin())
+        .render(PathwayFormat::Svg)
+        .expect("the built-in guideline lays out");
+    check("docs/pathway.svg", &svg);
+}
+
 /// The schemas describe what the code really produces: every property of
 /// every golden output is declared, and every enum value used is listed.
 #[test]

@@ -262,6 +262,11 @@ impl Node {
         }
     }
 
+    /// Whether it is a rule (not a fork).
+    pub fn is_rule(&self) -> bool {
+        matches!(self, Node::Rule(_))
+    }
+
     /// The facts it reads.
     pub fn reads(&self) -> &[Field] {
         match self {
