@@ -1,5 +1,6 @@
 //! Speed of the engine: typed `evaluate` (with missing data, warnings and
-//! trace) and the `evaluate_json` round trip, over the conformance cases.
+//! trace) and the `evaluate_json` round trip, over the conformance cases;
+//! and the pathway diagram of one case in each format.
 //! Run with `cargo bench -p nettx`; figures go to BENCHMARKS.md.
 
 // The criterion macros generate undocumented items.
@@ -71,6 +72,23 @@ fn benches(c: &mut Criterion) {
             }
         })
     });
+    group.finish();
+
+    // The pathway of one case (the walk recorded again, then laid out).
+    let case = &all[examples.len()];
+    let evaluation = nettx::evaluate(case);
+    let mut group = c.benchmark_group("pathway");
+    for format in nettx::pathway::PathwayFormat::ALL {
+        group.bench_function(format!("one-case/{format}"), |b| {
+            b.iter(|| {
+                black_box(
+                    nettx::pathway::Pathway::of(black_box(&evaluation))
+                        .render(*format)
+                        .expect("renders"),
+                )
+            })
+        });
+    }
     group.finish();
 }
 

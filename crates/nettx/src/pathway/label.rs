@@ -2,7 +2,7 @@
 //! highlight, and the legend. The three formats only lay these out.
 
 use super::{Mark, Pathway};
-use crate::knowledge::Node;
+use crate::knowledge::{Guideline, Node};
 use crate::vocab::{Source, Urgency};
 
 /// Characters per line of a node's text.
@@ -62,10 +62,10 @@ pub(super) fn look(p: &Pathway<'_>, index: usize) -> Look {
     }
 }
 
-/// The lines of text of the node at `index`: its id, what it asks, the
-/// statements behind it, and what it did for the cases drawn.
-pub(super) fn lines(p: &Pathway<'_>, index: usize) -> Vec<String> {
-    let Some(node) = p.guideline().node(index) else {
+/// The lines of text of the node at `index` that do not depend on cases:
+/// its id, what it asks, and the statements behind it.
+pub(super) fn static_lines(g: &Guideline, index: usize) -> Vec<String> {
+    let Some(node) = g.node(index) else {
         return Vec::new();
     };
     let mut out = vec![node.id().to_owned()];
@@ -78,30 +78,42 @@ pub(super) fn lines(p: &Pathway<'_>, index: usize) -> Vec<String> {
         let ids: Vec<&str> = sources.iter().map(|s| s.as_str()).collect();
         out.push(format!("[{}]", ids.join(", ")));
     }
+    out
+}
+
+/// The lines of text of the node at `index`: [`static_lines`], then for the
+/// cases drawn how many reached it and what it did.
+pub(super) fn lines(p: &Pathway<'_>, index: usize) -> Vec<String> {
+    let mut out = static_lines(p.guideline(), index);
     if p.cases() > 1 && p.visits(index) > 0 {
         out.push(format!("{} of {} cases", p.visits(index), p.cases()));
     }
     for (mark, n) in p.marks(index) {
-        let count = if p.cases() > 1 {
-            format!(" ({n})")
+        let line = mark_text(*mark);
+        out.push(if p.cases() > 1 {
+            format!("{line} ({n})")
         } else {
-            String::new()
-        };
-        out.push(match mark {
-            Mark::Recommended(code, strength, urgency) => {
-                let urgent = if *urgency == Urgency::Urgent {
-                    ", urgent"
-                } else {
-                    ""
-                };
-                format!("=> {code} ({strength}{urgent}){count}")
-            }
-            Mark::Withdrew(code) => format!("=> withdraw {code}{count}"),
-            Mark::Missing(field) => format!("MISSING: {field}{count}"),
-            Mark::Warned(w) => format!("! {w}{count}"),
+            line
         });
     }
     out
+}
+
+/// One effect of a node, as a line of its text.
+pub(super) fn mark_text(mark: Mark) -> String {
+    match mark {
+        Mark::Recommended(code, strength, urgency) => {
+            let urgent = if urgency == Urgency::Urgent {
+                ", urgent"
+            } else {
+                ""
+            };
+            format!("=> {code} ({strength}{urgent})")
+        }
+        Mark::Withdrew(code) => format!("=> withdraw {code}"),
+        Mark::Missing(field) => format!("MISSING: {field}"),
+        Mark::Warned(w) => format!("! {w}"),
+    }
 }
 
 /// The label of an edge: its branch, and for a cohort how many took it.

@@ -1,25 +1,37 @@
 //! The pathway as SVG, laid out in pure Rust by the `layout-rs` crate (no
-//! Graphviz binary), with a title and a legend added above the graph.
+//! Graphviz binary), with a title and a legend above the graph.
+//!
+//! The layout depends only on the guideline: each node's box holds its id,
+//! its condition, its sources and every effect it can have. So the graph is
+//! laid out once per guideline (the slow part), its drawing recorded with
+//! each shape tagged by node or edge, and each case or cohort is drawn from
+//! that record with its own highlights: colours, widths, the effects that
+//! happened in bold, counts on edges.
 
 use super::label::{self, Look, END_ID, LEGEND};
-use super::Pathway;
+use super::{Mark, Pathway};
 use crate::error::Error;
-use crate::knowledge::Node;
+use crate::knowledge::{Effect, Guideline, Node, END};
 use crate::vocab::ErrorKind;
-use layout::backends::svg::SVGWriter;
 use layout::core::base::Orientation;
 use layout::core::color::Color;
-use layout::core::style::LineStyleKind;
-use layout::core::style::StyleAttr;
+use layout::core::format::{ClipHandle, RenderBackend};
+use layout::core::geometry::Point;
+use layout::core::style::{LineStyleKind, StyleAttr};
 use layout::std_shapes::render::get_shape_size;
 use layout::std_shapes::shapes::{Arrow, Element, LineEndKind, ShapeKind};
 use layout::topo::layout::VisualGraph;
 use std::fmt::Write;
+use std::sync::{Arc, Mutex, PoisonError};
 
-/// One font size throughout (the SVG writer keeps one style per size).
+/// Font size of node texts.
 const FONT: usize = 12;
 /// Height of one legend row.
 const ROW: f64 = 22.0;
+/// Space for the title and, with cases drawn, the legend.
+fn header_height(rows: usize) -> f64 {
+    40.0 + ROW * rows as f64
+}
 
 /// Fill, outline and outline width of a highlight.
 pub(super) fn colours(look: Look) -> (&'static str, &'static str, usize) {
@@ -49,109 +61,206 @@ pub(super) fn edge_style(p: &Pathway<'_>, taken: u64, max: u64) -> (&'static str
     }
 }
 
-fn colour(web: &str) -> Color {
-    Color::fast(web)
+/// What the graph's drawing consists of, as laid out once.
+#[derive(Debug)]
+struct Drawing {
+    width: f64,
+    height: f64,
+    /// Per node (and the end node last): its box.
+    boxes: Vec<Option<Rect>>,
+    /// Per edge (in [`Pathway::edges`] order): its path, as SVG path data.
+    paths: Vec<Option<String>>,
 }
 
-fn element(text: String, look: Look, fork: bool) -> Element {
-    let (fill, stroke, width) = colours(look);
-    let style = StyleAttr::new(
-        colour(stroke),
-        width,
-        Some(colour(fill)),
-        if fork { 0 } else { 8 },
-        FONT,
-    );
-    let shape = ShapeKind::new_box(&text);
-    let size = get_shape_size(Orientation::TopToBottom, &shape, FONT, false);
-    Element::create(shape, style, Orientation::TopToBottom, size)
+#[derive(Debug, Clone, Copy)]
+struct Rect {
+    x: f64,
+    y: f64,
+    w: f64,
+    h: f64,
 }
 
-pub(super) fn render(p: &Pathway<'_>) -> Result<String, Error> {
-    let laid_out = std::panic::catch_unwind(|| lay_out(p)).map_err(|_| {
+/// A render backend that records where layout-rs puts each tagged shape.
+struct Recorder {
+    drawing: Drawing,
+}
+
+/// The tag of node `i` or edge `i`, read back from a shape's properties.
+fn tag(properties: &Option<String>, prefix: char) -> Option<usize> {
+    properties.as_deref()?.strip_prefix(prefix)?.parse().ok()
+}
+
+impl Recorder {
+    fn grow(&mut self, x: f64, y: f64) {
+        self.drawing.width = self.drawing.width.max(x);
+        self.drawing.height = self.drawing.height.max(y);
+    }
+}
+
+impl RenderBackend for Recorder {
+    fn draw_rect(
+        &mut self,
+        xy: Point,
+        size: Point,
+        _look: &StyleAttr,
+        properties: Option<String>,
+        _clip: Option<ClipHandle>,
+    ) {
+        self.grow(xy.x + size.x, xy.y + size.y);
+        if let Some(slot) = tag(&properties, 'n').and_then(|i| self.drawing.boxes.get_mut(i)) {
+            *slot = Some(Rect {
+                x: xy.x,
+                y: xy.y,
+                w: size.x,
+                h: size.y,
+            });
+        }
+    }
+
+    fn draw_line(&mut self, _: Point, _: Point, _: &StyleAttr, _: Option<String>) {}
+
+    fn draw_circle(&mut self, _: Point, _: Point, _: &StyleAttr, _: Option<String>) {}
+
+    fn draw_text(&mut self, _: Point, _: &str, _: &StyleAttr) {}
+
+    fn draw_arrow(
+        &mut self,
+        path: &[(Point, Point)],
+        _dashed: bool,
+        _head: (bool, bool),
+        _look: &StyleAttr,
+        properties: Option<String>,
+        _text: &str,
+    ) {
+        let mut d = String::new();
+        for (i, (a, b)) in path.iter().enumerate() {
+            self.grow(a.x, a.y);
+            self.grow(b.x, b.y);
+            let _ = match i {
+                0 => write!(d, "M {} {} C {} {}, ", a.x, a.y, b.x, b.y),
+                1 => write!(d, "{} {}, {} {}", a.x, a.y, b.x, b.y),
+                _ => write!(d, " S {} {}, {} {}", a.x, a.y, b.x, b.y),
+            };
+        }
+        if let Some(slot) = tag(&properties, 'e').and_then(|i| self.drawing.paths.get_mut(i)) {
+            *slot = Some(d);
+        }
+    }
+
+    fn create_clip(&mut self, _: Point, _: Point, _: usize) -> ClipHandle {
+        0
+    }
+}
+
+/// The lines of a node's box: what [`label::lines`] gives for the bare
+/// guideline, then every effect the node can have.
+fn box_lines(g: &Guideline, index: usize) -> (Vec<String>, Vec<Mark>) {
+    let mut lines = label::static_lines(g, index);
+    let mut marks = Vec::new();
+    if let Some(Node::Rule(r)) = g.node(index) {
+        collect_marks(&r.then, &mut marks);
+    }
+    lines.extend(marks.iter().map(|m| label::mark_text(*m)));
+    (lines, marks)
+}
+
+fn collect_marks(effects: &[Effect], out: &mut Vec<Mark>) {
+    for e in effects {
+        let mark = match e {
+            Effect::Recommend {
+                code,
+                strength,
+                urgency,
+            } => Mark::Recommended(*code, *strength, *urgency),
+            Effect::Withdraw(code) => Mark::Withdrew(*code),
+            Effect::Missing(field) => Mark::Missing(*field),
+            Effect::Warn(w) => Mark::Warned(*w),
+            Effect::If { then, .. } => {
+                collect_marks(then, out);
+                continue;
+            }
+            _ => continue,
+        };
+        if !out.contains(&mark) {
+            out.push(mark);
+        }
+    }
+}
+
+/// Lays the guideline's graph out (slow: done once per guideline).
+fn lay_out(p: &Pathway<'_>) -> Drawing {
+    let g = p.guideline();
+    let mut graph = VisualGraph::new(Orientation::TopToBottom);
+    let look = StyleAttr::new(Color::fast("black"), 1, None, 0, FONT);
+    let mut handles = Vec::with_capacity(g.nodes.len() + 1);
+    for i in 0..=g.nodes.len() {
+        let text = if i == g.nodes.len() {
+            END_ID.to_owned()
+        } else {
+            box_lines(g, i).0.join("\n")
+        };
+        let shape = ShapeKind::new_box(&text);
+        let size = get_shape_size(Orientation::TopToBottom, &shape, FONT, false);
+        let element = Element::create_with_properties(
+            shape,
+            look.clone(),
+            Orientation::TopToBottom,
+            size,
+            format!("n{i}"),
+        );
+        handles.push(graph.add_node(element));
+    }
+    let edges = p.edges();
+    for (k, e) in edges.iter().enumerate() {
+        let to = if e.to == END { g.nodes.len() } else { e.to };
+        let (Some(from), Some(to)) = (handles.get(e.from), handles.get(to)) else {
+            continue;
+        };
+        let mut arrow = Arrow::new(
+            LineEndKind::None,
+            LineEndKind::Arrow,
+            LineStyleKind::Normal,
+            "",
+            &look,
+            &None,
+            &None,
+        );
+        arrow.properties = Some(format!("e{k}"));
+        graph.add_edge(arrow, *from, *to);
+    }
+    let mut recorder = Recorder {
+        drawing: Drawing {
+            width: 0.0,
+            height: 0.0,
+            boxes: vec![None; g.nodes.len() + 1],
+            paths: vec![None; edges.len()],
+        },
+    };
+    graph.do_it(false, false, false, &mut recorder);
+    recorder.drawing
+}
+
+/// The drawing of `p`'s guideline: laid out on first use and kept for the
+/// most recent guideline drawn.
+fn drawing(p: &Pathway<'_>) -> Result<Arc<Drawing>, Error> {
+    static LAST: Mutex<Option<(String, Arc<Drawing>)>> = Mutex::new(None);
+    let digest = p.guideline().digest();
+    let mut last = LAST.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((d, drawing)) = last.as_ref() {
+        if d == digest {
+            return Ok(Arc::clone(drawing));
+        }
+    }
+    let drawing = std::panic::catch_unwind(|| lay_out(p)).map_err(|_| {
         Error::new(
             ErrorKind::Internal,
             None,
             "the pathway layout failed; the DOT and Mermaid forms still work (please report this)",
         )
     })?;
-    Ok(with_legend(p, &laid_out))
-}
-
-fn lay_out(p: &Pathway<'_>) -> String {
-    let mut graph = VisualGraph::new(Orientation::TopToBottom);
-    let mut handles = Vec::with_capacity(p.guideline().nodes.len());
-    for (i, node) in p.guideline().nodes.iter().enumerate() {
-        let fork = matches!(node, Node::Fork(_));
-        let text = label::lines(p, i).join("\n");
-        handles.push(graph.add_node(element(text, label::look(p, i), fork)));
-    }
-    let end_look = if p.cases() == 0 || p.ends() == 0 {
-        if p.cases() == 0 {
-            Look::Plain
-        } else {
-            Look::Unvisited
-        }
-    } else {
-        Look::Held
-    };
-    let end = graph.add_node(element(END_ID.to_owned(), end_look, false));
-    let edges = p.edges();
-    let max = edges.iter().map(|e| e.taken).max().unwrap_or(0);
-    for e in &edges {
-        let (Some(from), to) = (
-            handles.get(e.from),
-            handles.get(e.to).copied().unwrap_or(end),
-        ) else {
-            continue;
-        };
-        let (line, width) = edge_style(p, e.taken, max);
-        let look = StyleAttr::new(colour(line), width, None, 0, FONT);
-        let text = label::edge_label(p, &e.label, e.taken);
-        let arrow = Arrow::new(
-            LineEndKind::None,
-            LineEndKind::Arrow,
-            LineStyleKind::Normal,
-            &text,
-            &look,
-            &None,
-            &None,
-        );
-        graph.add_edge(arrow, *from, to);
-    }
-    let mut svg = SVGWriter::new();
-    graph.do_it(false, false, false, &mut svg);
-    svg.finalize()
-}
-
-/// Reads `name="number"` from the SVG's opening tag.
-fn attribute(tag: &str, name: &str) -> Option<f64> {
-    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
-    let rest = tag.get(start..)?;
-    rest.get(..rest.find('"')?)?.parse().ok()
-}
-
-/// The layout's `<style>` block with its rules sorted (the layout keeps
-/// them in a hash map, whose order changes from run to run) and in a
-/// sans-serif font.
-fn stable_styles(svg: &str) -> String {
-    let (Some(start), Some(end)) = (svg.find("<style>"), svg.find("</style>")) else {
-        return svg.to_owned();
-    };
-    let (Some(head), Some(block), Some(tail)) = (
-        svg.get(..start + "<style>".len()),
-        svg.get(start + "<style>".len()..end),
-        svg.get(end..),
-    ) else {
-        return svg.to_owned();
-    };
-    let mut rules: Vec<&str> = block.lines().filter(|l| !l.trim().is_empty()).collect();
-    rules.sort_unstable();
-    let block = rules.join("\n").replace(
-        "font-family: Times, serif",
-        "font-family: Helvetica, Arial, sans-serif",
-    );
-    format!("{head}\n{block}\n{tail}")
+    let drawing = Arc::new(drawing);
+    *last = Some((digest.to_owned(), Arc::clone(&drawing)));
+    Ok(drawing)
 }
 
 /// Escapes text for SVG.
@@ -159,31 +268,37 @@ fn escaped(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
-/// The laid-out SVG without its XML declaration, made taller to hold the
-/// title and the legend above the graph.
-fn with_legend(p: &Pathway<'_>, laid_out: &str) -> String {
-    let body_start = laid_out.find("<svg").unwrap_or(0);
-    let body = laid_out.get(body_start..).unwrap_or(laid_out);
-    let tag_end = body.find('>').map_or(body.len(), |i| i + 1);
-    let (tag, rest) = body.split_at(tag_end);
-    let width = attribute(tag, "width").unwrap_or(800.0).max(420.0);
-    let height = attribute(tag, "height").unwrap_or(600.0);
+pub(super) fn render(p: &Pathway<'_>) -> Result<String, Error> {
+    let drawing = drawing(p)?;
+    let g = p.guideline();
     let rows = if p.cases() > 0 { LEGEND.len() } else { 0 };
-    let extra = 40.0 + ROW * rows as f64;
-    let total = height + extra;
-    let mut out = String::with_capacity(laid_out.len() + 2048);
+    let top = header_height(rows);
+    let width = (drawing.width + 20.0).max(420.0);
+    let height = drawing.height + 20.0 + top;
+    let mut out = String::with_capacity(64 * 1024);
+    let title = escaped(&label::title(p));
     let _ = write!(
         out,
-        "<svg width=\"{width}\" height=\"{total}\" viewBox=\"0 0 {width} {total}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\">\n<title>{}</title>",
-        escaped(&label::title(p))
+        "<svg width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" font-family=\"Helvetica, Arial, sans-serif\">\n<title>{title}</title>\n"
     );
-    // Title and legend on top, where a reader starts; the graph below.
-    let _ = write!(
+    out.push_str("<defs>\n");
+    for (id, colour) in [
+        ("arrow-on", "#1a7f37"),
+        ("arrow-off", "#bbbbbb"),
+        ("arrow", "#444444"),
+    ] {
+        let _ = writeln!(
+            out,
+            "<marker id=\"{id}\" markerWidth=\"10\" markerHeight=\"7\" refX=\"10\" refY=\"3.5\" orient=\"auto\"><polygon points=\"0 0, 10 3.5, 0 7\" fill=\"{colour}\"/></marker>"
+        );
+    }
+    out.push_str("</defs>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
+    let _ = writeln!(
         out,
-        "\n<g id=\"legend\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"{FONT}\">\n<text x=\"10\" y=\"24\" font-weight=\"bold\">{}</text>\n",
-        escaped(&label::title(p))
+        "<g id=\"legend\" font-size=\"{FONT}\"><text x=\"10\" y=\"24\" font-weight=\"bold\">{title}</text>"
     );
     for (i, (look, text)) in LEGEND.iter().take(rows).enumerate() {
         let (fill, stroke, stroke_width) = colours(*look);
@@ -195,10 +310,108 @@ fn with_legend(p: &Pathway<'_>, laid_out: &str) -> String {
             escaped(text)
         );
     }
-    let _ = write!(out, "</g>\n<g transform=\"translate(0 {extra})\">");
-    let rest = rest.trim_end();
-    let rest = rest.strip_suffix("</svg>").unwrap_or(rest);
-    out.push_str(&stable_styles(rest));
+    let _ = writeln!(
+        out,
+        "</g>\n<g id=\"graph\" transform=\"translate(0 {top})\">"
+    );
+
+    let edges = p.edges();
+    let max = edges.iter().map(|e| e.taken).max().unwrap_or(0);
+    for (k, (e, path)) in edges.iter().zip(&drawing.paths).enumerate() {
+        let Some(path) = path else { continue };
+        let (colour, width) = edge_style(p, e.taken, max);
+        let marker = match colour {
+            "#1a7f37" => "arrow-on",
+            "#bbbbbb" => "arrow-off",
+            _ => "arrow",
+        };
+        let _ = writeln!(
+            out,
+            "<path id=\"e{k}\" d=\"{path}\" stroke=\"{colour}\" stroke-width=\"{width}\" fill=\"none\" marker-end=\"url(#{marker})\"/>"
+        );
+        let text = label::edge_label(p, &e.label, e.taken);
+        if !text.is_empty() {
+            let _ = writeln!(
+                out,
+                "<text font-size=\"10\" dy=\"-3\"><textPath href=\"#e{k}\" startOffset=\"50%\" text-anchor=\"middle\">{}</textPath></text>",
+                escaped(&text)
+            );
+        }
+    }
+    for (i, rect) in drawing.boxes.iter().enumerate() {
+        let Some(r) = rect else { continue };
+        let is_end = i == g.nodes.len();
+        let look = if is_end {
+            match (p.cases(), p.ends()) {
+                (0, _) => Look::Plain,
+                (_, 0) => Look::Unvisited,
+                _ => Look::Held,
+            }
+        } else {
+            label::look(p, i)
+        };
+        let (fill, stroke, stroke_width) = colours(look);
+        let fork = matches!(g.node(i), Some(Node::Fork(_)));
+        let rounded = if fork { 0 } else { 8 };
+        let id = if is_end {
+            END_ID
+        } else {
+            g.node(i).map(Node::id).unwrap_or(END_ID)
+        };
+        let _ = writeln!(
+            out,
+            "<g class=\"node\" data-id=\"{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{rounded}\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{stroke_width}\"/>",
+            escaped(id),
+            r.x,
+            r.y,
+            r.w,
+            r.h
+        );
+        let (lines, marks) = if is_end {
+            (vec![END_ID.to_owned()], Vec::new())
+        } else {
+            box_lines(g, i)
+        };
+        let first_mark = lines.len() - marks.len();
+        let line_height = FONT as f64 * 1.15;
+        let text_top =
+            r.y + r.h / 2.0 - line_height * lines.len() as f64 / 2.0 + FONT as f64 * 0.85;
+        let cx = r.x + r.w / 2.0;
+        let _ = write!(out, "<text font-size=\"{FONT}\" text-anchor=\"middle\">");
+        for (n, line) in lines.iter().enumerate() {
+            let y = text_top + line_height * n as f64;
+            let style = match n.checked_sub(first_mark).and_then(|m| marks.get(m)) {
+                Some(mark) => {
+                    let happened = p.marks(i).iter().any(|(m, _)| m == mark);
+                    match (p.cases(), happened, mark) {
+                        (0, _, _) => " fill=\"#444444\"",
+                        (_, true, Mark::Missing(_)) => " font-weight=\"bold\" fill=\"#d9480f\"",
+                        (_, true, _) => " font-weight=\"bold\" fill=\"#1a5e2a\"",
+                        (_, false, _) => " fill=\"#9a9a9a\"",
+                    }
+                }
+                None if n == 0 => " font-weight=\"bold\"",
+                None => "",
+            };
+            let _ = write!(
+                out,
+                "<tspan x=\"{cx}\" y=\"{y:.1}\"{style}>{}</tspan>",
+                escaped(line)
+            );
+        }
+        out.push_str("</text>");
+        if p.cases() > 1 && !is_end && p.visits(i) > 0 {
+            let _ = write!(
+                out,
+                "<text x=\"{}\" y=\"{}\" font-size=\"10\" text-anchor=\"end\" fill=\"#1a5e2a\">{} of {} cases</text>",
+                r.x + r.w,
+                r.y - 3.0,
+                p.visits(i),
+                p.cases()
+            );
+        }
+        out.push_str("</g>\n");
+    }
     out.push_str("</g>\n</svg>\n");
-    out
+    Ok(out)
 }
