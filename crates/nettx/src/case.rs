@@ -38,18 +38,6 @@ pub(crate) struct Facts {
 }
 
 impl Facts {
-    /// Whether `field` is unknown (`primary_site` and `complications` never
-    /// are; `case_id` is no fact).
-    pub(crate) fn is_unknown(&self, field: Field) -> bool {
-        match field {
-            Field::CaseId | Field::PrimarySite | Field::Complications => false,
-            Field::Histology => self.histology.is_none(),
-            Field::TumorSizeCm => self.size_cm.is_none(),
-            Field::SsaResponse => self.ssa_response.is_none(),
-            other => self.flag(other).is_none(),
-        }
-    }
-
     /// The value of a yes/no field (`None` when unknown, or for a field that
     /// is not yes/no).
     pub(crate) fn flag(&self, field: Field) -> Option<bool> {

@@ -51,6 +51,11 @@ pub struct Guideline {
 struct Compiled {
     /// Per node: a rule's `[yes, no]`, or a fork's arms in order.
     edges: Vec<Vec<usize>>,
+    /// Per node: the node compiled for the engine (`None` where a condition
+    /// is too large to compile, which validation reports).
+    ops: Vec<Option<crate::engine::Op>>,
+    /// The category of each code, by [`Code::index`].
+    categories: Vec<crate::vocab::Category>,
     /// The node index of each rule, by [`RuleId::index`].
     rules: Vec<usize>,
     /// Threshold values by [`ThresholdId::index`] (NaN where absent, which
@@ -191,6 +196,21 @@ impl Guideline {
             .unwrap_or_default()
     }
 
+    /// The node at `index` as compiled for the engine.
+    pub(crate) fn op(&self, index: usize) -> Option<&crate::engine::Op> {
+        self.compiled.ops.get(index)?.as_ref()
+    }
+
+    /// The category of each code, by [`Code::index`].
+    pub(crate) fn categories(&self) -> &[crate::vocab::Category] {
+        &self.compiled.categories
+    }
+
+    /// The threshold values, by [`ThresholdId::index`].
+    pub(crate) fn threshold_values(&self) -> &[f64] {
+        &self.compiled.thresholds
+    }
+
     /// The node of `rule`, if the graph has one.
     pub fn rule(&self, rule: RuleId) -> Option<&super::RuleNode> {
         let index = *self.compiled.rules.get(rule.index())?;
@@ -272,10 +292,19 @@ impl Guideline {
                 *slot = t.value_cm;
             }
         }
+        let ops = g
+            .nodes
+            .iter()
+            .zip(&edges)
+            .map(|(node, edges)| crate::engine::compile(node, edges))
+            .collect();
         let json = serde_json::to_string(&g).unwrap_or_default();
         let digest = crate::canonical::hex_sha256(json.as_bytes());
         let stamps = crate::json_out::stamps(&g.id, &g.version, &digest);
+        let categories = g.codes.iter().map(|c| c.category).collect();
         g.compiled = Compiled {
+            ops,
+            categories,
             edges,
             rules,
             thresholds,
@@ -379,6 +408,12 @@ impl Guideline {
         }
         for (i, node) in self.nodes.iter().enumerate() {
             let id = node.id();
+            if self.op(i).is_none() {
+                problems.push(format!(
+                    "node {id} has a condition too large to compile (over {} clauses)",
+                    crate::engine::MAX_CLAUSES
+                ));
+            }
             let targets: Vec<&Next> = match node {
                 Node::Rule(r) => vec![&r.yes, &r.no],
                 Node::Fork(f) => f.arms.iter().map(|a| &a.to).collect(),

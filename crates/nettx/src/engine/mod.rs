@@ -1,15 +1,22 @@
 //! The interpreter of the decision graph (`knowledge/decisions.rs`): it
 //! walks the graph from its first node, tests each rule it reaches, writes
 //! the rule to the trace with the facts it read, applies its effects, and
-//! follows the branch taken, until the path ends.
+//! follows the branch taken, until the path ends. It walks the graph as
+//! compiled when the guideline was built (`program.rs`): conditions as
+//! clauses over bits of the facts and recommendations (`atoms.rs`).
 //!
 //! The engine holds no clinical knowledge: no branch, threshold, code or
 //! text. What it knows is how to read a condition and apply an effect.
 
 use crate::case::{Case, Facts};
 use crate::evaluation::{Evaluation, Recommendation, TraceEntry};
-use crate::knowledge::{Cond, Effect, Guideline, Node, RuleId, END};
+use crate::knowledge::{Effect, Guideline, RuleId, END};
 use crate::vocab::{Code, DiseaseState, Field, Goal, Set, WarningCode};
+use atoms::{fact_bits, recommendation_bits, set_flag_bits, Bits};
+pub(crate) use program::{compile, Op, Step, MAX_CLAUSES};
+
+mod atoms;
+mod program;
 
 /// Typical number of trace entries of an in-scope case (avoids regrowth).
 const TRACE_CAPACITY: usize = 48;
@@ -49,6 +56,7 @@ pub(crate) fn evaluate_recorded(
     let mut run = Run {
         guideline,
         facts: case.facts,
+        bits: 0,
         trace: Vec::with_capacity(TRACE_CAPACITY),
         recs: [None; Code::ALL.len()],
         missing: Set::new(),
@@ -86,6 +94,8 @@ fn state(facts: &Facts) -> DiseaseState {
 struct Run {
     guideline: &'static Guideline,
     facts: Facts,
+    /// The atoms of `facts` (low word) and of `recs` (high word).
+    bits: Bits,
     trace: Vec<TraceEntry>,
     /// At most one recommendation per code, indexed by code.
     recs: [Option<Recommendation>; Code::ALL.len()],
@@ -96,84 +106,73 @@ struct Run {
 }
 
 impl Run {
-    /// Walks the graph from its first node to the end of the path.
+    /// Walks the compiled graph from its first node to the end of the path.
     fn walk(&mut self, recorder: &mut impl Recorder) {
         let g = self.guideline;
+        self.bits = fact_bits(&self.facts, g.threshold_values());
         let mut at = 0;
         // A path visits each node at most once in a valid (acyclic) graph;
         // the bound also ends the walk on an invalid one.
         for _ in 0..g.nodes.len() {
-            let Some(node) = g.node(at) else {
+            let Some(op) = g.op(at) else {
                 return;
             };
-            let branch = match node {
-                Node::Rule(rule) => {
-                    let fired = self.holds(&rule.when);
+            let (branch, next) = match op {
+                Op::Rule {
+                    id,
+                    when,
+                    then,
+                    yes,
+                    no,
+                } => {
+                    let fired = when.holds(self.bits);
                     self.trace.push(TraceEntry {
                         guideline: g,
-                        rule: rule.id,
+                        rule: *id,
                         fired,
                         facts: self.facts,
                     });
                     if fired {
-                        self.apply(&rule.then, rule.id, at, recorder);
-                        0
+                        self.apply(then, *id, at, recorder);
+                        (0, *yes)
                     } else {
-                        1
+                        (1, *no)
                     }
                 }
-                Node::Fork(fork) => fork
-                    .arms
-                    .iter()
-                    .position(|arm| self.holds(&arm.when))
-                    .unwrap_or(usize::MAX),
+                Op::Fork { arms } => {
+                    let bits = self.bits;
+                    match arms.iter().position(|(when, _)| when.holds(bits)) {
+                        Some(b) => (b, arms.get(b).map_or(END, |(_, to)| *to)),
+                        None => return,
+                    }
+                }
             };
             recorder.step(at, branch);
-            match g.edges(at).get(branch) {
-                Some(&next) if next != END => at = next,
-                _ => return,
+            if next == END {
+                return;
             }
+            at = next;
         }
     }
 
-    /// Whether `cond` holds now. A test of a fact is false while the fact is
-    /// unknown; only [`Cond::Unknown`] holds then.
-    fn holds(&self, cond: &Cond) -> bool {
-        let f = &self.facts;
-        match cond {
-            Cond::Always => true,
-            Cond::Unknown(field) => f.is_unknown(*field),
-            Cond::Is { field, value } => f.flag(*field) == Some(*value),
-            Cond::SiteIn(sites) => sites.contains(&f.site),
-            Cond::HistologyIs(h) => f.histology == Some(*h),
-            Cond::SsaResponseIn(responses) => {
-                f.ssa_response.is_some_and(|r| responses.contains(&r))
-            }
-            Cond::SizeAtMost(t) => f.size_cm.is_some_and(|s| s <= self.guideline.threshold(*t)),
-            Cond::SizeOver(t) => f.size_cm.is_some_and(|s| s > self.guideline.threshold(*t)),
-            Cond::AnyComplication => !f.complications.is_empty(),
-            Cond::HasComplication(c) => f.complications.contains(*c),
-            Cond::DiseaseState(s) => state(f) == *s,
-            Cond::Recommended(code) => self.recommended(*code).is_some(),
-            Cond::RecommendedAs { code, strength } => self
-                .recommended(*code)
-                .is_some_and(|r| r.strength == *strength),
-            Cond::CategoryRecommended(c) => self.recs.iter().flatten().any(|r| r.category() == *c),
-            Cond::StrengthRecommended(s) => self.recs.iter().flatten().any(|r| r.strength == *s),
-            Cond::All(list) => list.iter().all(|c| self.holds(c)),
-            Cond::Any(list) => list.iter().any(|c| self.holds(c)),
-            Cond::NoneOf(list) => !list.iter().any(|c| self.holds(c)),
-        }
-    }
-
-    /// Applies `effects` in order, on behalf of `rule` (at node `at`).
-    fn apply(&mut self, effects: &[Effect], rule: RuleId, at: usize, recorder: &mut impl Recorder) {
-        for effect in effects {
-            if !matches!(effect, Effect::If { .. }) {
-                recorder.effect(at, effect);
-            }
+    /// Applies `steps` in order, on behalf of `rule` (at node `at`).
+    fn apply(&mut self, steps: &[Step], rule: RuleId, at: usize, recorder: &mut impl Recorder) {
+        for step in steps {
+            let effect = match step {
+                Step::If(when, then) => {
+                    if when.holds(self.bits) {
+                        self.apply(then, rule, at, recorder);
+                    }
+                    continue;
+                }
+                Step::Do(effect) => effect,
+            };
+            recorder.effect(at, effect);
             match effect {
-                Effect::Set { field, value } => self.facts.set_flag(*field, *value),
+                Effect::Set { field, value } => {
+                    self.facts.set_flag(*field, *value);
+                    self.bits = set_flag_bits(self.bits, &self.facts, *field);
+                }
                 Effect::OutOfScope => self.in_scope = false,
                 Effect::Recommend {
                     code,
@@ -189,25 +188,25 @@ impl Run {
                             rule,
                         });
                     }
+                    self.recommendations_changed();
                 }
                 Effect::Withdraw(code) => {
                     if let Some(slot) = self.recs.get_mut(code.index()) {
                         *slot = None;
                     }
+                    self.recommendations_changed();
                 }
                 Effect::Missing(field) => self.missing.insert(*field),
                 Effect::Warn(w) => self.warnings.insert(*w),
                 Effect::Goal(goal) => self.goals.insert(*goal),
-                Effect::If { when, then } => {
-                    if self.holds(when) {
-                        self.apply(then, rule, at, recorder);
-                    }
-                }
+                // Compiled into `Step::If` (never reached as an effect).
+                Effect::If { .. } => {}
             }
         }
     }
 
-    fn recommended(&self, code: Code) -> Option<&Recommendation> {
-        self.recs.get(code.index()).and_then(Option::as_ref)
+    fn recommendations_changed(&mut self) {
+        let facts = self.bits & Bits::from(u64::MAX);
+        self.bits = facts | recommendation_bits(&self.recs, self.guideline.categories());
     }
 }
