@@ -241,7 +241,7 @@ static void test_json_conformance(void) {
 }
 
 static void test_typed_conformance(void) {
-    check(typed.n == 108, "108 typed cases (got %zu)", typed.n);
+    check(typed.n == 109, "109 typed cases (got %zu)", typed.n);
     for (size_t i = 0; i < typed.n && i < golden.n; i++) {
         typed_case t = parse_typed(typed.lines[i]);
         nettx_evaluation *e = NULL;

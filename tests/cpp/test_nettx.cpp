@@ -161,7 +161,7 @@ void test_json(const std::vector<std::string> &inputs, const std::vector<std::st
 }
 
 void test_typed(const std::vector<std::string> &typed, const std::vector<std::string> &golden) {
-    check(typed.size() == 108, "108 typed cases");
+    check(typed.size() == 109, "109 typed cases");
     for (std::size_t i = 0; i < typed.size() && i < golden.size(); ++i) {
         nettx::Case c = parse_case(typed[i]);
         try {

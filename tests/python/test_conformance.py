@@ -17,9 +17,9 @@ CASE_IDS = [title for title, _ in CASES]
 
 
 def test_the_suite_is_complete() -> None:
-    assert len(CASES) == 108
+    assert len(CASES) == 109
     assert len(ERRORS) == 46
-    assert len(GOLDEN_CASES) + len(GOLDEN_ERRORS) == 154
+    assert len(GOLDEN_CASES) + len(GOLDEN_ERRORS) == 155
 
 
 @pytest.mark.parametrize("case,golden", [(c, g) for (_, c), g in zip(CASES, GOLDEN_CASES)], ids=CASE_IDS)

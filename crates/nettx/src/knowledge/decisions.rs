@@ -365,9 +365,9 @@ pub(super) static NODES: &[Node] = &[
         effect: text("Symptoms progress on an analogue in advanced disease: the analogue is continued, and escalated, at the strength it had (S11); everolimus (S13) and interferon (S12) may be considered, but a benefit of everolimus for the syndrome was not shown (R5)."),
         when: Cond::Always,
         then: l![
+            // The analogue keeps its strength: a preferred one is restated with
+            // this rule's rationale; one of another strength stays as it was.
             when!(Cond::RecommendedAs { code: Code::SomatostatinAnalog, strength: Strength::Preferred } => [rec!(SomatostatinAnalog, Preferred)]),
-            when!(Cond::RecommendedAs { code: Code::SomatostatinAnalog, strength: Strength::Alternative } => [rec!(SomatostatinAnalog, Alternative)]),
-            when!(Cond::RecommendedAs { code: Code::SomatostatinAnalog, strength: Strength::Option } => [rec!(SomatostatinAnalog, Option)]),
             rec!(Everolimus, Option),
             rec!(InterferonAlpha, Option),
         ],
