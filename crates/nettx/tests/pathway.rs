@@ -10,23 +10,6 @@ use nettx::pathway::{Mark, Pathway, PathwayFormat};
 use nettx::{Case, Evaluation, Guideline};
 use serde_json::Value;
 
-/// Every conformance case (the guideline's examples and our own).
-fn conformance_evaluations() -> Vec<Evaluation> {
-    let dir = support::repo_root().join("tests/conformance");
-    let read = |name: &str| -> Value {
-        serde_json::from_str(&std::fs::read_to_string(dir.join(name)).unwrap()).unwrap()
-    };
-    let examples = read("guideline-examples.json");
-    let own = read("cases.json");
-    examples
-        .as_array()
-        .unwrap()
-        .iter()
-        .chain(own["cases"].as_array().unwrap())
-        .map(|c| nettx::evaluate(&Case::from_json(&c["case"].to_string()).unwrap()))
-        .collect()
-}
-
 fn node_index(g: &Guideline, id: &str) -> usize {
     g.nodes.iter().position(|n| n.id() == id).unwrap()
 }
@@ -36,7 +19,10 @@ const CASE: &str = r#"{"case_id":"snapshot","primary_site":"rectum","tumor_size_
 
 #[test]
 fn the_highlighted_path_is_the_trace_for_every_conformance_case() {
-    let evaluations = conformance_evaluations();
+    let evaluations = support::conformance_cases()
+        .iter()
+        .map(nettx::evaluate)
+        .collect::<Vec<Evaluation>>();
     assert!(evaluations.len() >= 100);
     for e in &evaluations {
         let g = e.guideline();
@@ -124,7 +110,10 @@ fn drawings_are_deterministic_and_show_sources_title_and_legend() {
 
 #[test]
 fn a_cohort_counts_every_case_on_every_edge() {
-    let evaluations = conformance_evaluations();
+    let evaluations = support::conformance_cases()
+        .iter()
+        .map(nettx::evaluate)
+        .collect::<Vec<Evaluation>>();
     let p = Pathway::cohort(&evaluations).unwrap();
     let n = evaluations.len() as u64;
     assert_eq!(p.cases(), n);

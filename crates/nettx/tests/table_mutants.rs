@@ -13,23 +13,6 @@ mod support;
 use nettx::{Case, Guideline};
 use serde_json::{json, Value};
 
-/// Every conformance case (the guideline's examples and our own).
-fn cases() -> Vec<Case> {
-    let dir = support::repo_root().join("tests/conformance");
-    let read = |name: &str| -> Value {
-        serde_json::from_str(&std::fs::read_to_string(dir.join(name)).unwrap()).unwrap()
-    };
-    let examples = read("guideline-examples.json");
-    let own = read("cases.json");
-    examples
-        .as_array()
-        .unwrap()
-        .iter()
-        .chain(own["cases"].as_array().unwrap())
-        .map(|c| Case::from_json(&c["case"].to_string()).unwrap())
-        .collect()
-}
-
 /// The evaluation without the guideline stamp (which every mutant changes).
 fn outcome(g: &'static Guideline, case: &Case) -> String {
     let json = g.evaluate(case).to_json();
@@ -161,7 +144,7 @@ const EQUIVALENT: &[(&str, &str)] = &[
 
 #[test]
 fn the_conformance_suite_catches_mutants_of_the_rule_table() {
-    let cases = cases();
+    let cases = support::conformance_cases();
     let builtin = Guideline::builtin();
     let expected: Vec<String> = cases.iter().map(|c| outcome(builtin, c)).collect();
     let table: Value = serde_json::from_str(builtin.to_json()).unwrap();
