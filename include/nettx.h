@@ -899,6 +899,35 @@ typedef int32_t nettx_vocabulary;
 #endif // __cplusplus
 
 /**
+ * A drawing format of `nettx_evaluation_pathway`.
+ */
+enum nettx_pathway_format
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Scalable vector graphics, laid out by the library (no Graphviz needed).
+   */
+  NETTX_PATHWAY_FORMAT_SVG = 0,
+  /**
+   * Graphviz DOT text.
+   */
+  NETTX_PATHWAY_FORMAT_DOT = 1,
+  /**
+   * Mermaid flowchart text.
+   */
+  NETTX_PATHWAY_FORMAT_MERMAID = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum nettx_pathway_format nettx_pathway_format;
+#else
+typedef int32_t nettx_pathway_format;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * The evaluation of one case (opaque): made by `nettx_evaluate`, read with
  * the `nettx_evaluation_*` accessors, freed with `nettx_evaluation_free`.
  *
@@ -1493,6 +1522,28 @@ void nettx_string_free(char *s);
  * NULL or point to writable `char *`.
  */
 int nettx_error_read(const char *error_json, char **field, char **message);
+
+/**
+ * Draws the guideline's decision graph with this evaluation's path
+ * highlighted: the rules it passed (and whether each held), the branch
+ * taken at each fork, what each rule recommended or warned, the data found
+ * missing where they were needed, statement ids on the nodes, and a legend.
+ * `format` is a `nettx_pathway_format`. The same evaluation always gives the
+ * same bytes.
+ *
+ * Returns `NETTX_OK` and writes `*out` with a new string the caller frees
+ * with `nettx_string_free`. If `evaluation` is NULL returns
+ * `NETTX_ERR_NULL_ARGUMENT`, and for a `format` that is no
+ * `nettx_pathway_format` returns `NETTX_ERR_FIELD` (field `format`); both
+ * write the error document to `*out`. If `out` is NULL returns
+ * `NETTX_ERR_NULL_ARGUMENT` and writes nothing.
+ *
+ * # Safety
+ *
+ * `evaluation` must be NULL or a live handle; `out` must be NULL or point to
+ * a writable pointer.
+ */
+int nettx_evaluation_pathway(const struct nettx_evaluation *evaluation, int format, char **out);
 
 /**
  * The stable name of `value` in `vocabulary` (a `nettx_vocabulary`): the

@@ -532,6 +532,15 @@ public:
         return detail::take(out);
     }
 
+    /** The guideline's decision graph with this case's path highlighted, as SVG,
+        DOT or Mermaid text (the same bytes for the same case). */
+    std::string pathway(nettx_pathway_format format = NETTX_PATHWAY_FORMAT_SVG) const {
+        char *out = nullptr;
+        int status = nettx_evaluation_pathway(get(), static_cast<int>(format), &out);
+        if (status != NETTX_OK) throw Error::from_document(status, out);
+        return detail::take(out);
+    }
+
     /** The C handle, still owned by this Evaluation. */
     const nettx_evaluation *get() const noexcept { return handle_.get(); }
     /** Gives up ownership of the C handle (free it with nettx_evaluation_free). */

@@ -737,6 +737,68 @@ static void test_threads(int rounds) {
     free(t.case_id);
 }
 
+/* A whole file (run from the repository's root), or NULL. */
+static char *slurp(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    for (size_t got; buf && (got = fread(buf + len, 1, cap - len - 1, f)) > 0;) {
+        len += got;
+        if (len + 1 == cap) {
+            char *p = realloc(buf, cap *= 2);
+            if (!p) free(buf);
+            buf = p;
+        }
+    }
+    fclose(f);
+    if (buf) buf[len] = '\0';
+    return buf;
+}
+
+/* The pathway of the snapshot case (tests/pathway/rectal-bleeding.*) drawn
+   through C gives the snapshot's bytes in each format; bad calls give errors. */
+static void test_pathway(void) {
+    nettx_case c;
+    nettx_case_init(&c);
+    c.case_id = "snapshot";
+    c.primary_site = NETTX_SITE_RECTUM;
+    c.has_tumor_size = true;
+    c.tumor_size_cm = 1.5;
+    c.metastatic = NETTX_FACT_FALSE;
+    c.complications = NETTX_COMPLICATION_BIT_BLEEDING;
+    nettx_evaluation *e = NULL;
+    check(nettx_evaluate(&c, &e, NULL) == NETTX_OK, "pathway: evaluate the snapshot case");
+    static const struct {
+        int format;
+        const char *file;
+    } formats[] = {{NETTX_PATHWAY_FORMAT_SVG, "tests/pathway/rectal-bleeding.svg"},
+                   {NETTX_PATHWAY_FORMAT_DOT, "tests/pathway/rectal-bleeding.dot"},
+                   {NETTX_PATHWAY_FORMAT_MERMAID, "tests/pathway/rectal-bleeding.mmd"}};
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+        char *out = NULL, *want = slurp(formats[i].file);
+        check(want != NULL, "pathway: read %s", formats[i].file);
+        check(nettx_evaluation_pathway(e, formats[i].format, &out) == NETTX_OK && out && want &&
+                  streq(out, want),
+              "pathway: %s byte for byte", formats[i].file);
+        nettx_string_free(out);
+        free(want);
+    }
+    char *out = NULL, *field = NULL;
+    check(nettx_evaluation_pathway(e, 7, &out) == NETTX_ERR_FIELD && out &&
+              nettx_error_read(out, &field, NULL) == NETTX_ERR_FIELD && field && streq(field, "format"),
+          "pathway: an unknown format is refused, naming the field");
+    nettx_string_free(field);
+    nettx_string_free(out);
+    out = NULL;
+    check(nettx_evaluation_pathway(NULL, NETTX_PATHWAY_FORMAT_SVG, &out) == NETTX_ERR_NULL_ARGUMENT && out,
+          "pathway: NULL evaluation");
+    nettx_string_free(out);
+    check(nettx_evaluation_pathway(e, NETTX_PATHWAY_FORMAT_SVG, NULL) == NETTX_ERR_NULL_ARGUMENT,
+          "pathway: NULL out");
+    nettx_evaluation_free(e);
+}
+
 int main(int argc, char **argv) {
     if (argc < 4) {
         fprintf(stderr, "usage: %s GOLDEN_JSONL INPUTS_HEX TYPED_TXT [--quick]\n", argv[0]);
@@ -755,6 +817,7 @@ int main(int argc, char **argv) {
     test_nulls();
     test_bounds();
     test_names();
+    test_pathway();
     test_threads(quick ? 1 : 10);
 
     free_lines(&golden);

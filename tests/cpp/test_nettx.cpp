@@ -160,6 +160,31 @@ void test_json(const std::vector<std::string> &inputs, const std::vector<std::st
     }
 }
 
+// The pathway of every typed case: each format is deterministic and names its
+// format's syntax; a bad format throws nettx::Error naming the field.
+void test_pathway(const std::vector<std::string> &typed) {
+    for (std::size_t i = 0; i < typed.size(); ++i) {
+        nettx::Evaluation e = nettx::evaluate(parse_case(typed[i]));
+        std::string dot = e.pathway(NETTX_PATHWAY_FORMAT_DOT);
+        check(dot.rfind("digraph pathway {", 0) == 0 && dot == e.pathway(NETTX_PATHWAY_FORMAT_DOT),
+              "pathway dot of case " + std::to_string(i));
+        check(e.pathway(NETTX_PATHWAY_FORMAT_MERMAID).find("flowchart TD") != std::string::npos,
+              "pathway mermaid of case " + std::to_string(i));
+        if (i % 20 == 0) {
+            std::string svg = e.pathway();
+            check(svg.rfind("<svg ", 0) == 0 && svg == e.pathway(NETTX_PATHWAY_FORMAT_SVG),
+                  "pathway svg of case " + std::to_string(i));
+        }
+    }
+    nettx::Evaluation e = nettx::evaluate(parse_case(typed.front()));
+    try {
+        e.pathway(static_cast<nettx_pathway_format>(9));
+        check(false, "pathway: bad format accepted");
+    } catch (const nettx::Error &err) {
+        check(err.field() == std::optional<std::string>("format"), "pathway: bad format names the field");
+    }
+}
+
 void test_typed(const std::vector<std::string> &typed, const std::vector<std::string> &golden) {
     check(typed.size() == 109, "109 typed cases");
     for (std::size_t i = 0; i < typed.size() && i < golden.size(); ++i) {
@@ -314,6 +339,7 @@ int main(int argc, char **argv) {
     auto typed = read_lines(argv[3]);
     test_json(inputs, golden);
     test_typed(typed, golden);
+    test_pathway(typed);
     test_errors();
     test_ownership();
     test_threads(inputs, golden, typed);

@@ -23,6 +23,11 @@ pub struct nettx_evaluation {
 }
 
 impl nettx_evaluation {
+    /// The core's evaluation behind the handle.
+    pub(crate) fn evaluation(&self) -> &Evaluation {
+        &self.evaluation
+    }
+
     fn new(evaluation: Evaluation) -> Self {
         // A case_id from C holds no NUL; from anywhere else one could, and
         // would then read as absent rather than cut short.

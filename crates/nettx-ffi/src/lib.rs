@@ -26,6 +26,7 @@ mod case;
 mod evaluation;
 mod json;
 mod limits;
+mod pathway;
 mod status;
 mod texts;
 mod util;
@@ -60,6 +61,7 @@ pub use limits::{
     NETTX_MAX_BATCH_CASES, NETTX_MAX_CASE_ID_BYTES, NETTX_MAX_CASE_JSON_BYTES,
     NETTX_MAX_NESTING_DEPTH,
 };
+pub use pathway::{nettx_evaluation_pathway, nettx_pathway_format};
 pub use status::nettx_status;
 pub use vocab::*;
 

@@ -153,6 +153,7 @@ fn enum_values_are_the_core_positions() {
     check_enum::<Field>(&header, "nettx_field", &[]);
     check_enum::<Code>(&header, "nettx_code", &[]);
     check_enum::<WarningCode>(&header, "nettx_warning", &[]);
+    check_enum::<nettx_core::pathway::PathwayFormat>(&header, "nettx_pathway_format", &[]);
     assert_eq!(
         enum_constants(&header, "nettx_fact"),
         [
