@@ -65,8 +65,8 @@ pub use limits::{
 };
 pub use parse::EntryValue;
 pub use vocab::{
-    Category, Code, Complication, DiseaseState, ErrorKind, Field, Goal, Histology, Intent, Set,
-    Site, Source, SsaResponse, Strength, Urgency, Vocabulary, WarningCode,
+    Category, Code, Complication, DiseaseState, ErrorKind, Field, FieldKind, Goal, Histology,
+    Intent, Set, Site, Source, SsaResponse, Strength, Urgency, Vocabulary, WarningCode,
 };
 
 /// Evaluates a validated case. Cannot fail: a [`Case`] is valid by

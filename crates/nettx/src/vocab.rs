@@ -48,6 +48,8 @@ macro_rules! vocabulary {
             }
         }
 
+        impl $crate::vocab::sealed::Sealed for $name {}
+
         impl $crate::vocab::Vocabulary for $name {
             const ALL: &'static [Self] = $name::ALL;
             fn index(self) -> usize {
@@ -90,9 +92,16 @@ macro_rules! vocabulary {
 
 pub(crate) use vocabulary;
 
+/// Keeps [`Vocabulary`] to this crate's vocabularies, whose sizes the sets
+/// and tables are checked against.
+pub(crate) mod sealed {
+    /// Implemented by [`vocabulary!`] only.
+    pub trait Sealed {}
+}
+
 /// What every closed vocabulary offers: its values in order, and each value's
-/// position and wire name.
-pub trait Vocabulary: Copy + 'static {
+/// position and wire name. Sealed: only this crate's vocabularies have it.
+pub trait Vocabulary: sealed::Sealed + Copy + 'static {
     /// Every value, in specification order.
     const ALL: &'static [Self];
     /// Position of the value in [`Vocabulary::ALL`].
@@ -101,11 +110,11 @@ pub trait Vocabulary: Copy + 'static {
     fn as_str(self) -> &'static str;
 }
 
-/// A set of values of one vocabulary (at most 32 values), iterated in
-/// specification order.
+/// A set of values of one vocabulary, iterated in specification order. A
+/// vocabulary of more than 64 values does not compile into a set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Set<T> {
-    bits: u32,
+    bits: u64,
     marker: std::marker::PhantomData<T>,
 }
 
@@ -119,21 +128,30 @@ impl<T> Default for Set<T> {
 }
 
 impl<T: Vocabulary> Set<T> {
+    /// Evaluated (at compile time) for each vocabulary a set is used with.
+    const FITS: () = assert!(T::ALL.len() <= 64, "a Set holds at most 64 values");
+
+    /// The bit of `v`.
+    fn bit(v: T) -> u64 {
+        let () = Self::FITS;
+        1 << v.index()
+    }
     /// The empty set.
     pub fn new() -> Self {
+        let () = Self::FITS;
         Set::default()
     }
     /// Adds `v`.
     pub fn insert(&mut self, v: T) {
-        self.bits |= 1 << v.index();
+        self.bits |= Self::bit(v);
     }
     /// Removes `v`.
     pub fn remove(&mut self, v: T) {
-        self.bits &= !(1 << v.index());
+        self.bits &= !Self::bit(v);
     }
     /// Whether `v` is in the set.
     pub fn contains(&self, v: T) -> bool {
-        self.bits & (1 << v.index()) != 0
+        self.bits & Self::bit(v) != 0
     }
     /// Number of values in the set.
     pub fn len(&self) -> usize {

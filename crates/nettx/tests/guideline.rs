@@ -248,3 +248,18 @@ fn a_condition_can_name_one_complication() {
     assert!(goals(perforated).contains(&nettx::Goal::SymptomControl));
     assert!(!goals(bleeding).contains(&nettx::Goal::SymptomControl));
 }
+
+/// A set of rule ids (49 values, more than the 32 sets once held) keeps
+/// every id, the last included, and iterates them in order.
+#[test]
+fn a_set_holds_every_rule_id() {
+    use nettx::{RuleId, Set};
+    let mut set: Set<RuleId> = RuleId::ALL.iter().copied().collect();
+    assert!(RuleId::ALL.len() > 32);
+    assert_eq!(set.len(), RuleId::ALL.len());
+    assert_eq!(set.iter().collect::<Vec<_>>(), RuleId::ALL);
+    let last = *RuleId::ALL.last().unwrap();
+    set.remove(last);
+    assert!(!set.contains(last) && set.contains(RuleId::GoalCure));
+    assert_eq!(set.len(), RuleId::ALL.len() - 1);
+}
