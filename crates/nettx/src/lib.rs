@@ -63,7 +63,7 @@ pub use knowledge::{Guideline, GuidelineError, RuleId};
 pub use limits::{
     check_batch_len, check_batch_progress, MAX_BATCH_CASES, MAX_CASE_JSON_BYTES, MAX_NESTING_DEPTH,
 };
-pub use parse::EntryValue;
+pub use parse::{EntryValue, FieldValue};
 pub use vocab::{
     Category, Code, Complication, DiseaseState, ErrorKind, Field, FieldKind, Goal, Histology,
     Intent, Set, Site, Source, SsaResponse, Strength, Urgency, Vocabulary, WarningCode,

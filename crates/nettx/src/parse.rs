@@ -278,84 +278,35 @@ impl RawCase {
                 message,
             ));
         }
-        let case_id = match self.take(Field::CaseId) {
-            EntryValue::Json(Value::Null) => None,
-            EntryValue::Json(Value::String(s)) => {
-                check_case_id(&s)?;
-                Some(s)
-            }
-            other => return Err(wrong(Field::CaseId, "a string or null", &other)),
+        let mut next = |field: Field| read_field(field, self.take(field));
+        let FieldValue::CaseId(case_id) = next(Field::CaseId)? else {
+            return Err(other_kind());
         };
-        let site = match self.take(Field::PrimarySite) {
-            EntryValue::Json(Value::Null) => return Err(missing_site()),
-            EntryValue::Json(Value::String(s)) => Site::from_name(&s).ok_or_else(|| {
-                wrong(
-                    Field::PrimarySite,
-                    &one_of(Site::ALL, Site::as_str, false),
-                    &EntryValue::Json(Value::String(s)),
-                )
-            })?,
-            other => {
-                return Err(wrong(
-                    Field::PrimarySite,
-                    &one_of(Site::ALL, Site::as_str, false),
-                    &other,
-                ))
-            }
+        let FieldValue::Site(site) = next(Field::PrimarySite)? else {
+            return Err(other_kind());
         };
-        let histology = named(
-            self.take(Field::Histology),
-            Field::Histology,
-            Histology::ALL,
-            Histology::as_str,
-            Histology::from_name,
-        )?;
-        let size_cm = match self.take(Field::TumorSizeCm) {
-            EntryValue::Json(Value::Null) => None,
-            EntryValue::Json(Value::Number(n)) => {
-                let shown = n.to_string();
-                let v = n.as_f64().ok_or_else(|| {
-                    Error::field(
-                        Field::TumorSizeCm,
-                        format!("tumor_size_cm {shown} is not a usable number"),
-                    )
-                })?;
-                check_size(v, &shown)?;
-                Some(v)
-            }
-            // Only a non-finite one is left (`take`), which the range refuses.
-            EntryValue::Float(v) => {
-                check_size(v, &format_size(v))?;
-                Some(v)
-            }
-            other => return Err(wrong(Field::TumorSizeCm, "a number of cm or null", &other)),
+        let FieldValue::Histology(histology) = next(Field::Histology)? else {
+            return Err(other_kind());
         };
-        let local_spread = boolean(self.take(Field::LocalSpread), Field::LocalSpread)?;
-        let metastatic = boolean(self.take(Field::Metastatic), Field::Metastatic)?;
-        let hepatic = boolean(
-            self.take(Field::HepaticMetastases),
-            Field::HepaticMetastases,
-        )?;
-        let extrahepatic = boolean(
-            self.take(Field::ExtrahepaticMetastases),
-            Field::ExtrahepaticMetastases,
-        )?;
-        let resectable = boolean(
-            self.take(Field::MetastasesResectable),
-            Field::MetastasesResectable,
-        )?;
-        let syndrome = boolean(
-            self.take(Field::CarcinoidSyndrome),
-            Field::CarcinoidSyndrome,
-        )?;
-        let complications = complications(self.take(Field::Complications))?;
-        let ssa_response = named(
-            self.take(Field::SsaResponse),
-            Field::SsaResponse,
-            SsaResponse::ALL,
-            SsaResponse::as_str,
-            SsaResponse::from_name,
-        )?;
+        let FieldValue::Size(size_cm) = next(Field::TumorSizeCm)? else {
+            return Err(other_kind());
+        };
+        let mut flag = |field: Field| match next(field)? {
+            FieldValue::Flag(b) => Ok(b),
+            _ => Err(other_kind()),
+        };
+        let local_spread = flag(Field::LocalSpread)?;
+        let metastatic = flag(Field::Metastatic)?;
+        let hepatic = flag(Field::HepaticMetastases)?;
+        let extrahepatic = flag(Field::ExtrahepaticMetastases)?;
+        let resectable = flag(Field::MetastasesResectable)?;
+        let syndrome = flag(Field::CarcinoidSyndrome)?;
+        let FieldValue::Complications(complications) = next(Field::Complications)? else {
+            return Err(other_kind());
+        };
+        let FieldValue::SsaResponse(ssa_response) = next(Field::SsaResponse)? else {
+            return Err(other_kind());
+        };
         let facts = Facts {
             site,
             histology,
@@ -372,6 +323,127 @@ impl RawCase {
         check_contradictions(&facts)?;
         Ok(Case { case_id, facts })
     }
+}
+
+/// A field's value as read, by kind (`None`: unknown).
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldValue {
+    /// `case_id` (`None`: none given).
+    CaseId(Option<String>),
+    /// `primary_site` (never unknown).
+    Site(Site),
+    /// `histology`.
+    Histology(Option<Histology>),
+    /// `tumor_size_cm`.
+    Size(Option<f64>),
+    /// A yes/no field.
+    Flag(Option<bool>),
+    /// `complications` (empty: none recorded).
+    Complications(Complications),
+    /// `ssa_response`.
+    SsaResponse(Option<SsaResponse>),
+}
+
+/// Reached only if [`read_field`] gave a value of another kind than its
+/// field's, which it never does: an internal error rather than a panic.
+fn other_kind() -> Error {
+    Error::new(
+        crate::vocab::ErrorKind::Internal,
+        None,
+        "a field was read as a value of another kind (please report this)",
+    )
+}
+
+impl Field {
+    /// Reads a value of this field with exactly the checks and messages of
+    /// a case document: the one reader that every entry point (JSON, dicts,
+    /// data frames) shares. `null` is unknown; a missing `primary_site` is an
+    /// error. Contradictions between fields are checked when a whole case is
+    /// built, not here.
+    ///
+    /// ```
+    /// use nettx::{EntryValue, Field, FieldValue};
+    /// use serde_json::json;
+    /// assert_eq!(Field::Metastatic.read(EntryValue::Json(json!(null)))?, FieldValue::Flag(None));
+    /// let e = Field::TumorSizeCm.read(EntryValue::Float(f64::NAN)).unwrap_err();
+    /// assert_eq!(e.field_name(), Some("tumor_size_cm"));
+    /// # Ok::<(), nettx::Error>(())
+    /// ```
+    pub fn read(self, value: EntryValue) -> Result<FieldValue, Error> {
+        read_field(self, value)
+    }
+}
+
+fn read_field(field: Field, value: EntryValue) -> Result<FieldValue, Error> {
+    let value = value.normalized();
+    Ok(match field {
+        Field::CaseId => FieldValue::CaseId(match value {
+            EntryValue::Json(Value::Null) => None,
+            EntryValue::Json(Value::String(s)) => {
+                check_case_id(&s)?;
+                Some(s)
+            }
+            other => return Err(wrong(Field::CaseId, "a string or null", &other)),
+        }),
+        Field::PrimarySite => FieldValue::Site(match value {
+            EntryValue::Json(Value::Null) => return Err(missing_site()),
+            EntryValue::Json(Value::String(s)) => Site::from_name(&s).ok_or_else(|| {
+                wrong(
+                    Field::PrimarySite,
+                    &one_of(Site::ALL, Site::as_str, false),
+                    &EntryValue::Json(Value::String(s)),
+                )
+            })?,
+            other => {
+                return Err(wrong(
+                    Field::PrimarySite,
+                    &one_of(Site::ALL, Site::as_str, false),
+                    &other,
+                ))
+            }
+        }),
+        Field::Histology => FieldValue::Histology(named(
+            value,
+            Field::Histology,
+            Histology::ALL,
+            Histology::as_str,
+            Histology::from_name,
+        )?),
+        Field::TumorSizeCm => FieldValue::Size(match value {
+            EntryValue::Json(Value::Null) => None,
+            EntryValue::Json(Value::Number(n)) => {
+                let shown = n.to_string();
+                let v = n.as_f64().ok_or_else(|| {
+                    Error::field(
+                        Field::TumorSizeCm,
+                        format!("tumor_size_cm {shown} is not a usable number"),
+                    )
+                })?;
+                check_size(v, &shown)?;
+                Some(v)
+            }
+            // Only a non-finite one is left (`normalized`), which the range refuses.
+            EntryValue::Float(v) => {
+                check_size(v, &format_size(v))?;
+                Some(v)
+            }
+            other => return Err(wrong(Field::TumorSizeCm, "a number of cm or null", &other)),
+        }),
+        Field::LocalSpread
+        | Field::Metastatic
+        | Field::HepaticMetastases
+        | Field::ExtrahepaticMetastases
+        | Field::MetastasesResectable
+        | Field::CarcinoidSyndrome => FieldValue::Flag(boolean(value, field)?),
+        Field::Complications => FieldValue::Complications(complications(value)?),
+        Field::SsaResponse => FieldValue::SsaResponse(named(
+            value,
+            Field::SsaResponse,
+            SsaResponse::ALL,
+            SsaResponse::as_str,
+            SsaResponse::from_name,
+        )?),
+    })
 }
 
 fn boolean(v: EntryValue, field: Field) -> Result<Option<bool>, Error> {
