@@ -30,6 +30,9 @@ scripts/deny.sh
 step "Rust tests: unit, conformance, properties, bad input, CLI, doc tests"
 cargo test --workspace --locked
 
+step "the core crate packages and its packaged tests pass on their own (scripts/package.sh)"
+scripts/package.sh
+
 step "rule documentation and schemas match the code (also checked by the tests above)"
 cargo run --quiet --locked -p nettx-cli -- rules --format markdown | diff -u docs/RULES.md -
 
