@@ -15,6 +15,9 @@ pub struct CodeSpec {
     pub intent: Intent,
     /// The statements that back it (none for a referral where the source is silent).
     pub sources: &'static [Source],
+    /// A short title (under 100 characters), as a CDS Hooks card summary
+    /// shows it after the strength.
+    pub title: &'static str,
     /// One line saying what is recommended.
     pub summary: &'static str,
 }
@@ -27,19 +30,19 @@ pub static CODES: [CodeSpec; Code::ALL.len()] = {
     use Intent::*;
     use Source::*;
     [
-        CodeSpec { code: C::UrgentSegmentalResection, category: Surgery, intent: ComplicationRelief, sources: &[S7, S10], summary: "Urgent segmental resection of the affected bowel with its mesentery and a primary anastomosis, to relieve the complication." },
-        CodeSpec { code: C::LocalExcision, category: Surgery, intent: Curative, sources: &[S4, S1], summary: "Local excision of the small tumour with a clear (negative) margin." },
-        CodeSpec { code: C::SmallBowelResectionWithMesentery, category: Surgery, intent: Curative, sources: &[S5, S1], summary: "Resection of the involved jejunum or ileum together with its mesentery, aiming at cure." },
-        CodeSpec { code: C::PartialColectomyWithLymphadenectomy, category: Surgery, intent: Curative, sources: &[S6, S1], summary: "Partial colectomy (or the equivalent rectal resection) with lymph-node dissection." },
-        CodeSpec { code: C::OncologicResection, category: Surgery, intent: Curative, sources: &[S1, S3], summary: "Resection with a clear margin whose extent is set by the tumour's size, site and local spread (in the duodenum possibly a pancreaticoduodenectomy)." },
-        CodeSpec { code: C::CytoreductiveSurgery, category: Surgery, intent: Cytoreductive, sources: &[S9], summary: "Cytoreductive surgery removing the primary and the metastatic disease." },
-        CodeSpec { code: C::LiverResection, category: Surgery, intent: Cytoreductive, sources: &[S14, S9], summary: "Resection of the liver metastases." },
-        CodeSpec { code: C::SomatostatinAnalog, category: Medical, intent: SymptomControl, sources: &[S8, S11], summary: "Somatostatin analogue: octreotide (also as a monthly intramuscular depot) or lanreotide." },
-        CodeSpec { code: C::Everolimus, category: Medical, intent: SymptomControl, sources: &[S13], summary: "Everolimus, an mTOR inhibitor, as second-line therapy." },
-        CodeSpec { code: C::InterferonAlpha, category: Medical, intent: SymptomControl, sources: &[S12], summary: "Interferon alfa, weighed against its considerable side effects." },
-        CodeSpec { code: C::CompleteStaging, category: Workup, intent: Diagnostic, sources: &[S2, S1], summary: "Complete the staging: establish whether distant metastases are present before choosing an operation." },
-        CodeSpec { code: C::AssessResectability, category: Workup, intent: Diagnostic, sources: &[S9, S8], summary: "Establish whether all metastatic disease can be resected and whether any of it lies outside the liver." },
-        CodeSpec { code: C::MultidisciplinaryReview, category: Referral, intent: Diagnostic, sources: &[], summary: "Refer to a multidisciplinary tumour board: the guideline gives no recommendation for this situation." },
+        CodeSpec { code: C::UrgentSegmentalResection, category: Surgery, intent: ComplicationRelief, sources: &[S7, S10], title: "Urgent segmental bowel resection for a tumour complication", summary: "Urgent segmental resection of the affected bowel with its mesentery and a primary anastomosis, to relieve the complication." },
+        CodeSpec { code: C::LocalExcision, category: Surgery, intent: Curative, sources: &[S4, S1], title: "Local excision of the small tumour", summary: "Local excision of the small tumour with a clear (negative) margin." },
+        CodeSpec { code: C::SmallBowelResectionWithMesentery, category: Surgery, intent: Curative, sources: &[S5, S1], title: "Small-bowel resection with its mesentery", summary: "Resection of the involved jejunum or ileum together with its mesentery, aiming at cure." },
+        CodeSpec { code: C::PartialColectomyWithLymphadenectomy, category: Surgery, intent: Curative, sources: &[S6, S1], title: "Partial colectomy with lymph-node dissection", summary: "Partial colectomy (or the equivalent rectal resection) with lymph-node dissection." },
+        CodeSpec { code: C::OncologicResection, category: Surgery, intent: Curative, sources: &[S1, S3], title: "Oncologic resection with a clear margin", summary: "Resection with a clear margin whose extent is set by the tumour's size, site and local spread (in the duodenum possibly a pancreaticoduodenectomy)." },
+        CodeSpec { code: C::CytoreductiveSurgery, category: Surgery, intent: Cytoreductive, sources: &[S9], title: "Cytoreductive surgery of the primary and the metastases", summary: "Cytoreductive surgery removing the primary and the metastatic disease." },
+        CodeSpec { code: C::LiverResection, category: Surgery, intent: Cytoreductive, sources: &[S14, S9], title: "Resection of the liver metastases", summary: "Resection of the liver metastases." },
+        CodeSpec { code: C::SomatostatinAnalog, category: Medical, intent: SymptomControl, sources: &[S8, S11], title: "Somatostatin analogue (octreotide or lanreotide)", summary: "Somatostatin analogue: octreotide (also as a monthly intramuscular depot) or lanreotide." },
+        CodeSpec { code: C::Everolimus, category: Medical, intent: SymptomControl, sources: &[S13], title: "Everolimus as second-line therapy", summary: "Everolimus, an mTOR inhibitor, as second-line therapy." },
+        CodeSpec { code: C::InterferonAlpha, category: Medical, intent: SymptomControl, sources: &[S12], title: "Interferon alfa", summary: "Interferon alfa, weighed against its considerable side effects." },
+        CodeSpec { code: C::CompleteStaging, category: Workup, intent: Diagnostic, sources: &[S2, S1], title: "Complete the staging before choosing an operation", summary: "Complete the staging: establish whether distant metastases are present before choosing an operation." },
+        CodeSpec { code: C::AssessResectability, category: Workup, intent: Diagnostic, sources: &[S9, S8], title: "Assess whether the metastases can be resected", summary: "Establish whether all metastatic disease can be resected and whether any of it lies outside the liver." },
+        CodeSpec { code: C::MultidisciplinaryReview, category: Referral, intent: Diagnostic, sources: &[], title: "Refer to a multidisciplinary tumour board", summary: "Refer to a multidisciplinary tumour board: the guideline gives no recommendation for this situation." },
     ]
 };
 

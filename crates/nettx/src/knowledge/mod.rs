@@ -115,6 +115,15 @@ mod tests {
     }
 
     #[test]
+    fn every_code_has_a_short_title() {
+        for spec in &CODES {
+            let n = spec.title.chars().count();
+            assert!(n > 0 && n < 100, "{}: title of {n} characters", spec.code);
+            assert_eq!(spec.title.trim(), spec.title);
+        }
+    }
+
+    #[test]
     fn every_warning_rule_names_its_warning() {
         for w in WarningCode::ALL {
             let needle = format!("warning {}", w.as_str());
