@@ -49,6 +49,11 @@ fn benches(c: &mut Criterion) {
     let mapped = nettx_fhir::map_record(&record).expect("the record maps");
     assert_eq!(mapped.case().tumor_size_cm(), Some(2.15));
     let mut group = c.benchmark_group("fhir_50_resources");
+    println!("record: {} bytes", record.len());
+    // The floor: serde_json reading the same text without keeping anything.
+    group.bench_function("serde_json_ignored_any", |b| {
+        b.iter(|| serde_json::from_str::<serde::de::IgnoredAny>(black_box(&record)))
+    });
     group.bench_function("map_record", |b| {
         b.iter(|| nettx_fhir::map_record(black_box(&record)))
     });

@@ -662,7 +662,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
             .map(|e| {
                 e.valueReference
                     .and_then(|raw| serde_json::from_str::<Reference<'_>>(raw.get()).ok())
-                    .and_then(|x| x.reference.map(|s| s.into_owned()))
+                    .and_then(|x| x.reference.map(Str::into_owned))
             })
             .collect();
         let refs: Vec<Option<&str>> = owned.iter().map(|o| o.as_deref()).collect();
@@ -926,7 +926,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
         let status = match r.raw.status {
             Some(raw) => raw_str(raw)
                 .ok_or_else(|| parse_error(format!("{}: status is not a string", r.name)))?,
-            None => Str::Borrowed("(none)"),
+            None => Str::from_static("(none)"),
         };
         match status.as_ref() {
             "final" | "amended" | "corrected" => {}

@@ -15,8 +15,74 @@ use std::borrow::Cow;
 use std::cell::Cell;
 use std::fmt;
 
-/// A string of the record, borrowed when it has no escapes.
-pub type Str<'a> = Cow<'a, str>;
+/// A string of the record, borrowed when it has no escapes (serde's own
+/// `Cow<str>` always copies).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Str<'a>(pub Cow<'a, str>);
+
+impl<'a> Str<'a> {
+    /// A string that is not from the record.
+    pub fn from_static(s: &'static str) -> Str<'a> {
+        Str(Cow::Borrowed(s))
+    }
+    /// The string, owned.
+    pub fn into_owned(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl std::ops::Deref for Str<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Str<'_> {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Str<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for Str<'_> {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for Str<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Str<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Str(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Str(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
 
 /// One resource of the record, its elements still raw JSON.
 #[derive(Debug, Default)]
@@ -104,13 +170,14 @@ impl<'de: 'a, 'a> Deserialize<'de> for RawResource<'a> {
 #[allow(non_snake_case, reason = "FHIR's element names")]
 pub struct RawEntry<'a> {
     #[serde(borrow)]
-    pub fullUrl: Option<&'a RawValue>,
+    pub fullUrl: Option<Str<'a>>,
     #[serde(borrow)]
-    pub resource: Option<&'a RawValue>,
+    pub resource: Option<RawResource<'a>>,
 }
 
 /// Counts resources across the whole record and refuses the one past the
 /// limit while reading, so that a huge entry list is never held.
+#[derive(Clone, Copy)]
 pub struct EntriesSeed<'c> {
     /// Resources read so far in the record.
     pub count: &'c Cell<usize>,
@@ -147,33 +214,67 @@ impl<'de, 'c> Visitor<'de> for EntriesSeed<'c> {
 /// Start of the message of the resource limit (recognised when mapping the error).
 pub const TOO_MANY: &str = "too many resources: a record holds at most";
 
-/// The top level of a record, or a prefetch value: its members in order,
-/// values still raw.
-pub struct Members<'a>(pub Vec<(Str<'a>, &'a RawValue)>);
+/// The top level of a record, or a prefetch value: its `resourceType`, the
+/// entries of a Bundle (read in the same pass when `resourceType` comes
+/// first, as FHIR's JSON form puts it), and its other members, still raw.
+pub struct Top<'a> {
+    /// `resourceType`, when a string.
+    pub resource_type: Option<Str<'a>>,
+    /// Whether `resourceType` was there but not a string.
+    pub bad_resource_type: bool,
+    /// The entries of a Bundle, if read in the first pass.
+    pub entries: Option<Vec<RawEntry<'a>>>,
+    /// Every other member, in order.
+    pub members: Vec<(Str<'a>, &'a RawValue)>,
+}
 
-impl<'de: 'a, 'a> Deserialize<'de> for Members<'a> {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Members<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object (a FHIR Bundle or a CDS Hooks prefetch object)")
+/// Reads a [`Top`], counting resources with `EntriesSeed`.
+pub struct TopSeed<'c>(pub EntriesSeed<'c>);
+
+impl<'de, 'c> DeserializeSeed<'de> for TopSeed<'c> {
+    type Value = Top<'de>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, 'c> Visitor<'de> for TopSeed<'c> {
+    type Value = Top<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object (a FHIR Bundle or a CDS Hooks prefetch object)")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut top = Top {
+            resource_type: None,
+            bad_resource_type: false,
+            entries: None,
+            members: Vec::new(),
+        };
+        let mut seen_type = false;
+        while let Some(key) = map.next_key::<Str<'de>>()? {
+            let duplicate = (key == "resourceType" && seen_type)
+                || (key == "entry" && top.entries.is_some())
+                || top.members.iter().any(|(k, _)| *k == key);
+            if duplicate {
+                return Err(de::Error::custom(format_args!(
+                    "the member `{key}` appears twice"
+                )));
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut out = Vec::new();
-                while let Some(key) = map.next_key::<Str<'de>>()? {
-                    let value = map.next_value::<&'de RawValue>()?;
-                    if out.iter().any(|(k, _): &(Str<'de>, _)| *k == key) {
-                        return Err(de::Error::custom(format_args!(
-                            "the member `{key}` appears twice"
-                        )));
-                    }
-                    out.push((key, value));
+            if key == "resourceType" {
+                seen_type = true;
+                let raw = map.next_value::<&'de RawValue>()?;
+                match serde_json::from_str::<Str<'de>>(raw.get()) {
+                    Ok(t) => top.resource_type = Some(t),
+                    Err(_) => top.bad_resource_type = true,
                 }
-                Ok(Members(out))
+            } else if key == "entry" && top.resource_type.as_deref() == Some("Bundle") {
+                top.entries = Some(map.next_value_seed(self.0)?);
+            } else {
+                let raw = map.next_value::<&'de RawValue>()?;
+                top.members.push((key, raw));
             }
         }
-        d.deserialize_map(V)
+        Ok(top)
     }
 }
 

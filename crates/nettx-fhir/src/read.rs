@@ -1,11 +1,10 @@
 //! Reading a record: limits, the top level (Bundle or CDS Hooks prefetch
 //! object), the resources in record order, and references between them.
 
-use crate::model::{EntriesSeed, Members, RawResource, Str, TOO_MANY};
+use crate::model::{EntriesSeed, RawResource, Str, Top, TopSeed, TOO_MANY};
 use crate::{MAX_RECORD_JSON_BYTES, MAX_RESOURCES};
 use nettx::{Error, ErrorKind, MAX_NESTING_DEPTH};
 use serde::de::DeserializeSeed;
-use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -38,39 +37,46 @@ pub fn raw_str(raw: &RawValue) -> Option<Str<'_>> {
 /// Refuses nesting deeper than the core's limit, counting the top-level
 /// value as level 1 (serde_json does not count levels inside raw values).
 fn check_depth(text: &str) -> Result<(), Error> {
+    let bytes = text.as_bytes();
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    let (mut line, mut col) = (1usize, 0usize);
-    for b in text.bytes() {
-        col += 1;
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-            continue;
-        }
+    let mut i = 0usize;
+    while let Some(&b) = bytes.get(i) {
         match b {
-            b'"' => in_string = true,
+            b'"' => {
+                // Skip the string: to its closing quote, stepping over escapes.
+                i += 1;
+                loop {
+                    let rest = bytes.get(i..).unwrap_or_default();
+                    match rest.iter().position(|&c| c == b'"' || c == b'\\') {
+                        Some(k) if rest.get(k) == Some(&b'\\') => i += k + 2,
+                        Some(k) => {
+                            i += k + 1;
+                            break;
+                        }
+                        None => return Ok(()),
+                    }
+                }
+                continue;
+            }
             b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_NESTING_DEPTH {
+                    let before = bytes.get(..i).unwrap_or_default();
+                    let line = before.iter().filter(|&&c| c == b'\n').count() + 1;
+                    let col = i - before
+                        .iter()
+                        .rposition(|&c| c == b'\n')
+                        .map_or(0, |p| p + 1)
+                        + 1;
                     return Err(parse_error(format!(
                         "the record nests arrays and objects more than {MAX_NESTING_DEPTH} levels deep (at line {line} column {col}); a record may nest at most {MAX_NESTING_DEPTH} levels, the record counting as one"
                     )));
                 }
             }
             b']' | b'}' => depth = depth.saturating_sub(1),
-            b'\n' => {
-                line += 1;
-                col = 0;
-            }
             _ => {}
         }
+        i += 1;
     }
     Ok(())
 }
@@ -97,43 +103,49 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    fn bundle(&mut self, members: &Members<'a>, where_: &str) -> Result<(), Error> {
-        let Some((_, entries)) = members.0.iter().find(|(k, _)| k == "entry") else {
-            return Ok(());
-        };
-        let mut de = serde_json::Deserializer::from_str(entries.get());
-        let seed = EntriesSeed {
+    fn seed(&self) -> EntriesSeed<'_> {
+        EntriesSeed {
             count: &self.count,
             max: MAX_RESOURCES,
+        }
+    }
+
+    /// The entries of a Bundle: read already, or still raw (when `entry`
+    /// came before `resourceType`).
+    fn bundle(&mut self, top: Top<'a>, where_: &str) -> Result<(), Error> {
+        let entries = match top.entries {
+            Some(e) => e,
+            None => match top.members.iter().find(|(k, _)| k == "entry") {
+                Some((_, raw)) => {
+                    let mut de = serde_json::Deserializer::from_str(raw.get());
+                    self.seed()
+                        .deserialize(&mut de)
+                        .map_err(|e| json_error(&e, &format!("{where_}.entry")))?
+                }
+                None => Vec::new(),
+            },
         };
-        let list = seed
-            .deserialize(&mut de)
-            .map_err(|e| json_error(&e, &format!("{where_}.entry")))?;
-        for (i, entry) in list.into_iter().enumerate() {
+        for (i, entry) in entries.into_iter().enumerate() {
             let Some(resource) = entry.resource else {
                 return Err(parse_error(format!(
                     "{where_}.entry[{i}] has no resource; every entry of the Bundle must hold one"
                 )));
             };
-            let full_url = match entry.fullUrl {
-                Some(raw) => Some(raw_str(raw).ok_or_else(|| {
-                    parse_error(format!("{where_}.entry[{i}].fullUrl is not a string"))
-                })?),
-                None => None,
-            };
-            self.resource(resource, full_url, &format!("{where_}.entry[{i}].resource"))?;
+            self.push(
+                resource,
+                entry.fullUrl,
+                &format!("{where_}.entry[{i}].resource"),
+            )?;
         }
         Ok(())
     }
 
-    fn resource(
+    fn push(
         &mut self,
-        raw: &'a RawValue,
+        res: RawResource<'a>,
         full_url: Option<Str<'a>>,
         where_: &str,
     ) -> Result<(), Error> {
-        let res: RawResource<'a> =
-            serde_json::from_str(raw.get()).map_err(|e| json_error(&e, where_))?;
         let rtype = res
             .resourceType
             .and_then(raw_str)
@@ -172,56 +184,58 @@ pub fn read_record(text: &str) -> Result<Vec<Res<'_>>, Error> {
         ));
     }
     check_depth(text)?;
-    let mut de = serde_json::Deserializer::from_str(text);
-    let top = Members::deserialize(&mut de).map_err(|e| json_error(&e, "the record"))?;
-    de.end().map_err(|e| json_error(&e, "the record"))?;
     let mut reader = Reader {
         count: Cell::new(0),
         out: Vec::new(),
     };
-    if let Some((_, rt)) = top.0.iter().find(|(k, _)| k == "resourceType") {
-        match raw_str(rt).as_deref() {
-            Some("Bundle") => reader.bundle(&top, "Bundle")?,
-            Some(other) => {
-                return Err(parse_error(format!(
-                    "the record is a {other}; send a Bundle or a CDS Hooks prefetch object"
-                )))
-            }
-            None => return Err(parse_error("resourceType of the record is not a string")),
+    let mut de = serde_json::Deserializer::from_str(text);
+    let top = TopSeed(reader.seed())
+        .deserialize(&mut de)
+        .map_err(|e| json_error(&e, "the record"))?;
+    de.end().map_err(|e| json_error(&e, "the record"))?;
+    if top.bad_resource_type {
+        return Err(parse_error("resourceType of the record is not a string"));
+    }
+    match top.resource_type.as_deref() {
+        Some("Bundle") => reader.bundle(top, "Bundle")?,
+        Some(other) => {
+            return Err(parse_error(format!(
+                "the record is a {other}; send a Bundle or a CDS Hooks prefetch object"
+            )))
         }
-    } else {
-        for (key, value) in &top.0 {
-            let text = value.get();
-            if text == "null" {
-                continue;
-            }
-            let where_ = format!("prefetch `{key}`");
-            if !text.starts_with('{') {
-                return Err(parse_error(format!(
-                    "{where_} is neither a FHIR resource, a Bundle nor null"
-                )));
-            }
-            let members: Members<'_> =
-                serde_json::from_str(text).map_err(|e| json_error(&e, &where_))?;
-            match members
-                .0
-                .iter()
-                .find(|(k, _)| k == "resourceType")
-                .map(|(_, v)| raw_str(v))
-            {
-                Some(Some(t)) if t == "Bundle" => reader.bundle(&members, &where_)?,
-                Some(Some(_)) => {
-                    let n = reader.count.get() + 1;
-                    if n > MAX_RESOURCES {
-                        return Err(too_many());
-                    }
-                    reader.count.set(n);
-                    reader.resource(value, None, &where_)?;
+        None => {
+            for (key, value) in top.members {
+                let text = value.get();
+                if text == "null" {
+                    continue;
                 }
-                _ => {
+                let where_ = format!("prefetch `{key}`");
+                if !text.starts_with('{') {
                     return Err(parse_error(format!(
-                        "{where_} is neither a FHIR resource, a Bundle nor null (no resourceType)"
-                    )))
+                        "{where_} is neither a FHIR resource, a Bundle nor null"
+                    )));
+                }
+                let mut de = serde_json::Deserializer::from_str(text);
+                let inner = TopSeed(reader.seed())
+                    .deserialize(&mut de)
+                    .map_err(|e| json_error(&e, &where_))?;
+                match inner.resource_type.as_deref() {
+                    Some("Bundle") => reader.bundle(inner, &where_)?,
+                    Some(_) => {
+                        let n = reader.count.get() + 1;
+                        if n > MAX_RESOURCES {
+                            return Err(too_many());
+                        }
+                        reader.count.set(n);
+                        let res: RawResource<'_> =
+                            serde_json::from_str(text).map_err(|e| json_error(&e, &where_))?;
+                        reader.push(res, None, &where_)?;
+                    }
+                    None => {
+                        return Err(parse_error(format!(
+                            "{where_} is neither a FHIR resource, a Bundle nor null (no resourceType string)"
+                        )))
+                    }
                 }
             }
         }
