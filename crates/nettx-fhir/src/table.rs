@@ -736,6 +736,60 @@ pub fn is_other_cancer(system: &str, code: &str) -> bool {
     }
 }
 
+/// What a row gives, for people.
+fn gives_text(g: Gives) -> String {
+    match g {
+        Primary(site, h) => {
+            let site = site.map_or("site from bodySite".to_owned(), |s| {
+                format!("`primary_site` {s}")
+            });
+            match h {
+                Some(h) => format!("primary NET: {site}, `histology` {h}"),
+                None => format!("primary NET: {site}"),
+            }
+        }
+        BodySite(s) => format!("`primary_site` {s} (a primary whose code gives no site)"),
+        Morph(h) => format!("primary NET (without a secondary code); `histology` {h}"),
+        Secondary(p) => match p {
+            Place::Liver => "secondary: `hepatic_metastases`".to_owned(),
+            Place::Lung | Place::Bone | Place::Brain | Place::OtherDistant => {
+                format!("secondary ({}): `extrahepatic_metastases`", p.as_str())
+            }
+            Place::Nodes | Place::Peritoneum => format!("secondary ({}): sets nothing", p.as_str()),
+            Place::Elsewhere => "secondary elsewhere: `metastatic` only".to_owned(),
+            Place::Unspecified => {
+                "secondary, site from bodySite (else `metastatic` only)".to_owned()
+            }
+        },
+        SecondaryBodySite(p) => format!("where a secondary lies: {}", p.as_str()),
+        Syndrome => "`carcinoid_syndrome`".to_owned(),
+        Complication(c) => format!("`complications` {c}"),
+        Size { component: true } => "`tumor_size_cm` (component 33728-7)".to_owned(),
+        Size { component: false } => "`tumor_size_cm` (valueQuantity)".to_owned(),
+        Tnm(c, p) => format!(
+            "{} category, {}",
+            c.letter(),
+            if p { "pathological" } else { "clinical" }
+        ),
+        TnmSnomedValue(c, v, p) => format!("{}{}{v}", if p { "p" } else { "c" }, c.letter()),
+    }
+}
+
+/// The table as Markdown (the generated section of `docs/FHIR.md`).
+pub fn markdown() -> String {
+    let mut out = String::from("| read at | system | code | gives |\n|---|---|---|---|\n");
+    for r in TABLE {
+        out.push_str(&format!(
+            "| {} | `{}` | `{}` | {} |\n",
+            r.source.as_str(),
+            r.system,
+            r.code.shown(),
+            gives_text(r.gives)
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
