@@ -2,6 +2,7 @@
 //! record of 50 resources: a Patient, the primary, secondaries, the syndrome,
 //! sizes, TNM observations and a few resources of other types.
 //! Run with `cargo bench -p nettx-fhir`; figures go to BENCHMARKS.md.
+//! `NETTX_FHIR_BENCH_RECORD=FILE` also writes the record to FILE.
 
 // The criterion macros generate undocumented items.
 #![allow(missing_docs)]
@@ -50,6 +51,10 @@ fn benches(c: &mut Criterion) {
     assert_eq!(mapped.case().tumor_size_cm(), Some(2.15));
     let mut group = c.benchmark_group("fhir_50_resources");
     println!("record: {} bytes", record.len());
+    // For the C and Python timings of the same record (BENCHMARKS.md).
+    if let Some(path) = std::env::var_os("NETTX_FHIR_BENCH_RECORD") {
+        std::fs::write(path, &record).expect("write the record");
+    }
     // The floor: serde_json reading the same text without keeping anything.
     group.bench_function("serde_json_ignored_any", |b| {
         b.iter(|| serde_json::from_str::<serde::de::IgnoredAny>(black_box(&record)))

@@ -131,11 +131,10 @@ impl<'a> Reader<'a> {
                     "{where_}.entry[{i}] has no resource; every entry of the Bundle must hold one"
                 )));
             };
-            self.push(
-                resource,
-                entry.fullUrl,
-                &format!("{where_}.entry[{i}].resource"),
-            )?;
+            // (The place is spelled out only for an error.)
+            self.push(resource, entry.fullUrl, || {
+                format!("{where_}.entry[{i}].resource")
+            })?;
         }
         Ok(())
     }
@@ -144,12 +143,12 @@ impl<'a> Reader<'a> {
         &mut self,
         res: RawResource<'a>,
         full_url: Option<Str<'a>>,
-        where_: &str,
+        where_: impl FnOnce() -> String,
     ) -> Result<(), Error> {
         let rtype = res
             .resourceType
             .and_then(raw_str)
-            .ok_or_else(|| parse_error(format!("{where_} has no resourceType string")))?;
+            .ok_or_else(|| parse_error(format!("{} has no resourceType string", where_())))?;
         let id = res.id.and_then(raw_str);
         let pos = self.out.len();
         let name = match (&id, &full_url) {
@@ -229,7 +228,7 @@ pub fn read_record(text: &str) -> Result<Vec<Res<'_>>, Error> {
                         reader.count.set(n);
                         let res: RawResource<'_> =
                             serde_json::from_str(text).map_err(|e| json_error(&e, &where_))?;
-                        reader.push(res, None, &where_)?;
+                        reader.push(res, None, || where_.clone())?;
                     }
                     None => {
                         return Err(parse_error(format!(
@@ -261,7 +260,9 @@ pub struct Resolver {
     by_url: HashMap<String, usize>,
 }
 
-fn type_id(reference: &str) -> Option<(&str, &str)> {
+/// The `Type/id` of a reference (relative or absolute, without a version),
+/// as a slice of it, with its two parts.
+fn type_id(reference: &str) -> Option<(&str, &str, &str)> {
     let r = match reference.find("/_history/") {
         Some(i) => reference.get(..i)?,
         None => reference,
@@ -269,6 +270,7 @@ fn type_id(reference: &str) -> Option<(&str, &str)> {
     let mut parts = r.rsplit('/');
     let id = parts.next()?;
     let typ = parts.next()?;
+    let key = r.get(r.len() - id.len() - typ.len() - 1..)?;
     let valid_type = typ.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
         && typ.bytes().all(|b| b.is_ascii_alphanumeric());
     let valid_id = !id.is_empty()
@@ -276,7 +278,7 @@ fn type_id(reference: &str) -> Option<(&str, &str)> {
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
-    (valid_type && valid_id).then_some((typ, id))
+    (valid_type && valid_id).then_some((key, typ, id))
 }
 
 impl Resolver {
@@ -290,9 +292,9 @@ impl Resolver {
             }
             if let Some(url) = &r.full_url {
                 by_url.entry(url.to_string()).or_insert(r.pos);
-                if let Some((t, i)) = type_id(url) {
+                if let Some((key, _, i)) = type_id(url) {
                     if r.id.is_none() || r.id.as_deref() == Some(i) {
-                        by_key.entry(format!("{t}/{i}")).or_insert(r.pos);
+                        by_key.entry(key.to_owned()).or_insert(r.pos);
                     }
                 }
             }
@@ -309,7 +311,7 @@ impl Resolver {
             };
         }
         match type_id(reference) {
-            Some((t, i)) => match self.by_key.get(&format!("{t}/{i}")) {
+            Some((key, t, i)) => match self.by_key.get(key) {
                 Some(pos) => Target::InRecord(*pos),
                 None => Target::Named(t.to_owned(), i.to_owned()),
             },
