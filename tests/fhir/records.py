@@ -473,6 +473,13 @@ good("52-metastatic-syndrome-ssa-worsening",
           ("metastases_resectable", ["Observation/f2"]), ("carcinoid_syndrome", ["Condition/cs"]),
           ("ssa_response", ["Observation/f1"])))
 
+good("53-c7b-secondary-always-used",
+     bundle(pt, p1, condition("ca", "C50.911", display="Malignant neoplasm of breast"),
+            secondary("l1", "C7B.02", related="Condition/ca"), secondary("l2", "C78.7", related="Condition/ca")),
+     case(hepatic_metastases=True), prov(P, *BASE, ("hepatic_metastases", ["Condition/l1"])),
+     [("Condition/ca", OTHER_CANCER),
+      ("Condition/l2", "it refers to a resource that is not the NET primary used: not used")])
+
 # Bad records: kind and field every entry point must give.
 BAD = {}
 

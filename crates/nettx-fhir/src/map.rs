@@ -526,10 +526,11 @@ impl<'r, 'a> Mapper<'r, 'a> {
     /// Whether unlinked evidence may be used; notes it when not. `links`:
     /// the focus or condition-related references of the resource.
     fn linked(&mut self, pos: usize, links: &[Option<&str>], always: bool) -> bool {
+        if always {
+            // C7B.0x names a carcinoid: always used, whatever it links to (the contract).
+            return true;
+        }
         if links.is_empty() {
-            if always {
-                return true;
-            }
             if let Some(other) = self.other_cancer {
                 let note = format!("another cancer is in the record ({}) and this is not linked to the NET primary: not used", self.name(other));
                 self.note(pos, note);
