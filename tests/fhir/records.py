@@ -395,7 +395,8 @@ good("40-urn-uuid-references",
      bundle(patient(None), primary(None, body="34516001", subject=u[0]),
             size(None, 12, "mm", subject=u[0], focus=u[1]), btype="transaction", urls=u),
      case(case_id=None, tumor_size_cm=1.2),
-     prov(("primary_site", [u[1]]), ("histology", [u[1]]), ("tumor_size_cm", [u[2]])))
+     prov(("primary_site", [u[1]]), ("histology", [u[1]]), ("tumor_size_cm", [u[2]])),
+     [(u[0], "a Patient without a logical id: case_id is left out")])
 good("41-other-cancer-linked-evidence",
      bundle(pt, p1, condition("ca", "C18.7", display="Malignant neoplasm of sigmoid colon"),
             size("s1", 2.2, "cm", focus="Condition/p1"), size("s2", 5, "cm"),

@@ -1302,6 +1302,14 @@ pub fn map(text: &str) -> Result<Mapped, Error> {
             }
         }
     }
+    if case_id.is_none() {
+        for p in &patients {
+            notes.push((
+                p.pos,
+                "a Patient without a logical id: case_id is left out".to_owned(),
+            ));
+        }
+    }
 
     // primary_site.
     let Some(first) = ev.primaries.first() else {
