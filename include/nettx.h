@@ -148,6 +148,15 @@
 #define NETTX_COMPLICATION_BIT_OTHER (1 << 4)
 
 /**
+ * Largest accepted FHIR record, in bytes of JSON (the NUL not counted):
+ * `nettx_fhir_evaluate_json` refuses a longer text with `NETTX_ERR_PARSE`
+ * (kind "parse", no field) without reading it to its end. A record may
+ * also hold at most 10,000 resources and nest at most
+ * `NETTX_MAX_NESTING_DEPTH` levels.
+ */
+#define NETTX_MAX_RECORD_JSON_BYTES 8388608
+
+/**
  * Largest accepted JSON text for one case, in bytes (the NUL not counted):
  * `nettx_evaluate_json` and `nettx_evaluate_json_len` refuse a longer text
  * with `NETTX_ERR_PARSE` (an error document of kind "parse", no field),
@@ -1431,6 +1440,46 @@ int nettx_evaluation_trace_fired(const struct nettx_evaluation *evaluation, size
  * `evaluation` must be NULL or a live handle.
  */
 const char *nettx_evaluation_trace_detail(const struct nettx_evaluation *evaluation, size_t index);
+
+/**
+ * Maps a FHIR R4 record (a `Bundle`, or a CDS Hooks `prefetch` object; UTF-8
+ * JSON, NUL-terminated) to a case and evaluates it. On `NETTX_OK`, `*out_json`
+ * is the mapping object with the evaluation added:
+ * `{"case":…,"provenance":…,"notes":[…],"evaluation":{…}}`, the bytes every
+ * nettx binding gives. Otherwise the status of the error's kind with the
+ * error document `{"error":{"kind":…,"field":…,"message":…}}`, exactly as
+ * `nettx_evaluate_json` (the message names the resources refused). Either
+ * way `*out_json` is a new string the caller frees with `nettx_string_free`.
+ *
+ * NULL `record`: `NETTX_ERR_NULL_ARGUMENT` with an error document; NULL
+ * `out_json`: `NETTX_ERR_NULL_ARGUMENT`, nothing written. At most
+ * `NETTX_MAX_RECORD_JSON_BYTES` bytes are accepted; the library reads no
+ * more than one byte beyond, looking for the NUL.
+ *
+ * # Safety
+ *
+ * `record` must be NULL or point to a NUL-terminated string (or to at least
+ * `NETTX_MAX_RECORD_JSON_BYTES + 1` readable bytes); `out_json` must be NULL
+ * or point to a writable `char *`.
+ */
+int nettx_fhir_evaluate_json(const char *record, char **out_json);
+
+/**
+ * The CDS Hooks 2.0 cards of an evaluation, as `{"cards":[…]}`: one card
+ * per recommendation (in order), one per warning, then one listing the
+ * missing data if any; the same bytes every nettx binding gives.
+ *
+ * Returns `NETTX_OK` and writes `*out_json` with a new string the caller
+ * frees with `nettx_string_free`. NULL `evaluation`:
+ * `NETTX_ERR_NULL_ARGUMENT` with an error document in `*out_json`; NULL
+ * `out_json`: `NETTX_ERR_NULL_ARGUMENT`, nothing written.
+ *
+ * # Safety
+ *
+ * `evaluation` must be NULL or a live handle; `out_json` must be NULL or
+ * point to a writable `char *`.
+ */
+int nettx_evaluation_cds_cards_json(const struct nettx_evaluation *evaluation, char **out_json);
 
 /**
  * The library's version, e.g. `"0.1.0"` (the same as `NETTX_VERSION` of the

@@ -310,6 +310,21 @@ inline std::string evaluate_json(std::string_view case_json) {
 }
 
 /**
+ * Maps a FHIR R4 record (a Bundle, or a CDS Hooks prefetch object) to a case
+ * and evaluates it: {"case":...,"provenance":...,"notes":[...],"evaluation":{...}},
+ * the same bytes as every other binding. Throws Error for a record the mapping
+ * refuses (its message names the resources). At most 8 MiB; a NUL inside the
+ * view ends the record as C sees it, so the view is copied to a C string.
+ */
+inline std::string fhir_evaluate_json(std::string_view record) {
+    std::string text(record);
+    char *out = nullptr;
+    int status = nettx_fhir_evaluate_json(text.c_str(), &out);
+    if (status != NETTX_OK) throw Error::from_document(status, out);
+    return detail::take(out);
+}
+
+/**
  * One case. The primary site is required (the constructor takes it); every
  * other fact is unknown until set: std::nullopt is unknown, never false.
  */
@@ -528,6 +543,14 @@ public:
     std::string to_json() const {
         char *out = nullptr;
         int status = nettx_evaluation_to_json(get(), &out);
+        if (status != NETTX_OK) throw Error::from_document(status, out);
+        return detail::take(out);
+    }
+
+    /** The CDS Hooks cards of this evaluation, {"cards":[...]} (the bytes every binding gives). */
+    std::string cds_cards_json() const {
+        char *out = nullptr;
+        int status = nettx_evaluation_cds_cards_json(get(), &out);
         if (status != NETTX_OK) throw Error::from_document(status, out);
         return detail::take(out);
     }

@@ -3,9 +3,10 @@
 #   evaluate_json  the core's JSON entries (evaluate_json, Case::from_json, ...)
 #   c_json         the C JSON entries nettx_evaluate_json and nettx_evaluate_json_len
 #   c_typed        nettx_evaluate on any nettx_case memory, then every accessor
+#   fhir_record    nettx_fhir::map_record (FHIR Bundle or prefetch), evaluation, cards
 # What each asserts: fuzz/src/core_checks.rs and fuzz/src/ffi_checks.rs.
 #
-# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]   (default: 30 s each, all three)
+# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]   (default: 30 s each, all four)
 #
 # Needs only a stable Rust toolchain (rustup) and gcc/g++: cargo-fuzz (pinned
 # below) is installed with `cargo install --locked` if missing, and the
@@ -29,7 +30,7 @@ export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 CARGO_FUZZ_VERSION=0.13.2
-ALL_TARGETS=(evaluate_json c_json c_typed)
+ALL_TARGETS=(evaluate_json c_json c_typed fhir_record)
 # Past the 65,536-byte limit of a case (and of a case_id read from C).
 MAX_LEN=70000
 # A working corpus with more files than this is minimized before a run.

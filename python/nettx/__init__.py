@@ -27,6 +27,7 @@ every recommendation before acting.
 
 from __future__ import annotations
 
+from . import fhir
 from ._errors import InvalidCaseError, NettxError
 from ._frame import evaluate_frame
 from ._native import (
@@ -108,6 +109,7 @@ __all__ = [
     "evaluate_json",
     "evaluate_many",
     "evaluate_frame",
+    "fhir",
     # objects
     "Case",
     "Evaluation",

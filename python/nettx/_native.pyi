@@ -50,6 +50,8 @@ __all__ = [
     "MAX_CASE_ID_BYTES",
     "MAX_NESTING_DEPTH",
     "MAX_BATCH_CASES",
+    "MAX_RECORD_JSON_BYTES",
+    "MAX_RESOURCES",
     "MIN_TUMOR_SIZE_CM",
     "MAX_TUMOR_SIZE_CM",
     "Case",
@@ -58,6 +60,10 @@ __all__ = [
     "Missing",
     "Warning",
     "TraceEntry",
+    "MappedRecord",
+    "FhirEvaluation",
+    "fhir_map_record",
+    "fhir_evaluate",
     "evaluate",
     "evaluate_json",
     "evaluate_many",
@@ -96,6 +102,8 @@ MAX_CASE_JSON_BYTES: Final[int]
 MAX_CASE_ID_BYTES: Final[int]
 MAX_NESTING_DEPTH: Final[int]
 MAX_BATCH_CASES: Final[int]
+MAX_RECORD_JSON_BYTES: Final[int]
+MAX_RESOURCES: Final[int]
 MIN_TUMOR_SIZE_CM: Final[float]
 MAX_TUMOR_SIZE_CM: Final[float]
 
@@ -327,6 +335,10 @@ class Evaluation:
         """The evaluation as a dict (``json.loads(self.to_json())``)."""
     def to_json(self) -> str:
         """The evaluation as compact JSON."""
+    def to_cds_cards(self) -> Dict[str, Any]:
+        """The CDS Hooks cards, ``{"cards": [...]}``."""
+    def to_cds_cards_json(self) -> str:
+        """The CDS Hooks cards as compact JSON."""
     def report(self) -> str:
         """A readable plain-text report."""
     def _repr_html_(self) -> str:
@@ -339,6 +351,47 @@ class Evaluation:
     def _from_pickle(evaluation_json: str, case_json: str, digest: str, version: str) -> Evaluation:
         """An evaluation unpickled (``NettxError`` when made by another
         guideline or engine version)."""
+
+@final
+class MappedRecord:
+    """A FHIR record mapped to a case, with provenance and notes."""
+
+    @property
+    def case(self) -> Case:
+        """The case built from the record."""
+    @property
+    def provenance(self) -> Dict[str, List[str]]:
+        """For every field set, the resources it came from."""
+    @property
+    def notes(self) -> List[Dict[str, str]]:
+        """Every resource or value seen and not used, and why."""
+    def to_json(self) -> str:
+        """The mapping object as compact JSON."""
+
+@final
+class FhirEvaluation:
+    """A FHIR record mapped and evaluated."""
+
+    @property
+    def evaluation(self) -> Evaluation:
+        """The evaluation of the case."""
+    @property
+    def case(self) -> Case:
+        """The case built from the record."""
+    @property
+    def provenance(self) -> Dict[str, List[str]]:
+        """For every field set, the resources it came from."""
+    @property
+    def notes(self) -> List[Dict[str, str]]:
+        """Every resource or value seen and not used, and why."""
+    def to_json(self) -> str:
+        """The mapping object with "evaluation" added, as compact JSON."""
+
+def fhir_map_record(record: Union[str, bytes]) -> MappedRecord:
+    """Maps a FHIR record given as JSON text."""
+
+def fhir_evaluate(record: Union[str, bytes]) -> FhirEvaluation:
+    """Maps and evaluates a FHIR record given as JSON text."""
 
 def evaluate(case: Union[Mapping[str, Any], Case]) -> Evaluation:
     """Evaluates one case (a dict of fields or a ``Case``)."""

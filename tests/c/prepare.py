@@ -17,7 +17,8 @@ cases.json "cases", then cases.json "errors"):
                        the same double (or null), complications as a comma
                        list, case_id as hex
 
-and, from the hostile-input corpus (tests/hostile/corpus.json, read with
+and OUT_DIR/fhir_bad.txt, the bad FHIR records of tests/fhir/bad (see
+write_fhir_bad); and, from the hostile-input corpus (tests/hostile/corpus.json, read with
 tests/hostile/corpus.py):
 
   OUT_DIR/hostile.txt  one line per entry, tab-separated: the title as hex,
@@ -67,6 +68,24 @@ def write_hostile(out: Path) -> int:
     return len(entries)
 
 
+def write_fhir_bad(out: Path) -> int:
+    """Writes OUT_DIR/fhir_bad.txt from tests/fhir/bad: one line per bad
+    record, tab-separated: the record as hex (or gen:entries:N /
+    gen:bytes:N for the two generated ones), the kind, the field (empty for
+    none). Returns the number of records."""
+    bad = Path(__file__).resolve().parents[2] / "tests" / "fhir" / "bad"
+    manifest = json.loads((bad / "expected.json").read_text(encoding="utf-8"))
+    with open(out / "fhir_bad.txt", "w", encoding="utf-8") as f:
+        for name, want in manifest.items():
+            gen = want.get("generate")
+            if gen:
+                record = "gen:%s:%d" % (gen["generate"], gen.get("count", gen.get("size", 0)))
+            else:
+                record = (bad / (name + ".json")).read_bytes().hex()
+            f.write("%s\t%s\t%s\n" % (record, want["kind"], want["field"] or ""))
+    return len(manifest)
+
+
 def main() -> int:
     src, out = Path(sys.argv[1]), Path(sys.argv[2])
     out.mkdir(parents=True, exist_ok=True)
@@ -103,7 +122,9 @@ def main() -> int:
                     fields.append(f"{key}={value}")
             f.write("\t".join(fields) + "\n")
     hostile = write_hostile(out)
-    print(f"prepared {len(inputs)} inputs, {len(cases)} typed cases, {hostile} hostile inputs")
+    fhir = write_fhir_bad(out)
+    print(f"prepared {len(inputs)} inputs, {len(cases)} typed cases, {hostile} hostile inputs, "
+          f"{fhir} bad FHIR records")
     return 0
 
 

@@ -213,6 +213,17 @@ check "build hostile test, static" gcc "${CFLAGS_STRICT[@]}" -O1 "${NETTX_CFLAGS
 suite "hostile, shared library" "$BIN/test_hostile_shared" "$DATA/hostile.txt"
 suite "hostile, static library" "$BIN/test_hostile_static" "$DATA/hostile.txt"
 
+step "FHIR records (tests/c/test_fhir.c, tests/fhir), shared and static library"
+FHIR_ARGS=(tests/fhir/records.jsonl tests/fhir/evaluated.jsonl tests/fhir/cards.jsonl "$DATA/fhir_bad.txt")
+check "build FHIR test, shared" gcc "${CFLAGS_STRICT[@]}" -O1 "${NETTX_CFLAGS[@]}" tests/c/test_fhir.c "${NETTX_LIBS[@]}" -o "$BIN/test_fhir_shared"
+check "build FHIR test, static" gcc "${CFLAGS_STRICT[@]}" -O1 "${NETTX_CFLAGS[@]}" tests/c/test_fhir.c "${STATIC_LINK[@]}" -pthread -o "$BIN/test_fhir_static"
+suite "FHIR, shared library" "$BIN/test_fhir_shared" "${FHIR_ARGS[@]}"
+suite "FHIR, static library" "$BIN/test_fhir_static" "${FHIR_ARGS[@]}"
+check "build FHIR C++ test, shared" g++ "${CXXFLAGS_STRICT[@]}" -O1 "${NETTX_CFLAGS[@]}" tests/cpp/test_fhir.cpp "${NETTX_LIBS[@]}" -o "$BIN/test_fhir_cpp_shared"
+check "build FHIR C++ test, static" g++ "${CXXFLAGS_STRICT[@]}" -O1 "${NETTX_CFLAGS[@]}" tests/cpp/test_fhir.cpp "${STATIC_LINK[@]}" -pthread -o "$BIN/test_fhir_cpp_static"
+suite "FHIR C++, shared library" "$BIN/test_fhir_cpp_shared" "${FHIR_ARGS[@]}"
+suite "FHIR C++, static library" "$BIN/test_fhir_cpp_static" "${FHIR_ARGS[@]}"
+
 step "C++ tests (tests/cpp/test_nettx.cpp), shared and static library"
 check "build C++ test, shared" g++ "${CXXFLAGS_STRICT[@]}" -O1 "${NETTX_CFLAGS[@]}" tests/cpp/test_nettx.cpp "${NETTX_LIBS[@]}" -pthread -o "$BIN/test_cpp_shared"
 check "build C++ test, static" g++ "${CXXFLAGS_STRICT[@]}" -O1 "${NETTX_CFLAGS[@]}" tests/cpp/test_nettx.cpp "${STATIC_LINK[@]}" -pthread -o "$BIN/test_cpp_static"
@@ -225,6 +236,8 @@ if command -v valgrind > /dev/null; then
     suite "C under valgrind" "${VALGRIND[@]}" "$BIN/test_c_shared" "${ARGS[@]}" --quick
     suite "C++ under valgrind" "${VALGRIND[@]}" "$BIN/test_cpp_shared" "${ARGS[@]}"
     suite "hostile under valgrind" "${VALGRIND[@]}" "$BIN/test_hostile_shared" "$DATA/hostile.txt"
+    suite "FHIR under valgrind" "${VALGRIND[@]}" "$BIN/test_fhir_shared" "${FHIR_ARGS[@]}"
+    suite "FHIR C++ under valgrind" "${VALGRIND[@]}" "$BIN/test_fhir_cpp_shared" "${FHIR_ARGS[@]}"
 elif [[ ${NETTX_SKIP_VALGRIND:-0} == 1 ]]; then
     note "valgrind not found: valgrind runs skipped (NETTX_SKIP_VALGRIND=1)"
 else
@@ -246,6 +259,11 @@ if echo 'int main(void){return 0;}' | gcc -x c -fsanitize=address,undefined - -o
         "${NETTX_CFLAGS[@]}" tests/c/test_hostile.c "${STATIC_LINK[@]}" -pthread -o "$BIN/test_hostile_asan"
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
         suite "hostile under ASan + UBSan" "$BIN/test_hostile_asan" "$DATA/hostile.txt"
+    check "build FHIR test with -fsanitize=address,undefined, static" gcc "${CFLAGS_STRICT[@]}" -O1 -g \
+        -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+        "${NETTX_CFLAGS[@]}" tests/c/test_fhir.c "${STATIC_LINK[@]}" -pthread -o "$BIN/test_fhir_asan"
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+        suite "FHIR under ASan + UBSan" "$BIN/test_fhir_asan" "${FHIR_ARGS[@]}"
 elif [[ ${NETTX_SKIP_SANITIZERS:-0} == 1 ]]; then
     note "this gcc cannot build with -fsanitize=address,undefined: skipped (NETTX_SKIP_SANITIZERS=1)"
 else

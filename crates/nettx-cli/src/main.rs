@@ -1,10 +1,13 @@
-//! The `nettx` command: evaluate cases given as JSON or JSON Lines, list the
-//! rule table, print the schemas. All clinical logic is in the `nettx` crate.
+//! The `nettx` command: evaluate cases given as JSON or JSON Lines, or FHIR
+//! records; list the rule table; print the schemas. All clinical logic is in
+//! the `nettx` crate, the FHIR mapping in `nettx-fhir`.
 
 mod input;
 
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use input::{Document, Reader};
-use nettx::report;
+use nettx::{report, Error, Evaluation};
+use nettx_fhir::Mapped;
 use std::io::{self, BufRead, BufWriter, Write};
 use std::process::ExitCode;
 
@@ -13,48 +16,183 @@ nettx: treatment recommendations for intestinal neuroendocrine tumours
 (decision support for a clinician, who reviews the cited basis before acting)
 
 USAGE:
-    nettx evaluate [--format json|text] FILE|-
+    nettx evaluate [--format json|text|cds-cards] [--input case|fhir] FILE|-
         Evaluate one JSON case, or JSON Lines of cases (one per line), from
         FILE or standard input (-). Prints one compact JSON evaluation per
-        case (json, the default) or a readable report (text). A bad case
-        prints its error in its place; the exit status is then 1.
+        case (json, the default), a readable report (text) or the CDS Hooks
+        cards {\"cards\":[...]} (cds-cards). A bad case prints its error in
+        its place; the exit status is then 1.
         Input is streamed: any number of lines, one case in memory at a
         time. A case (a line, or the whole input) may be at most 65,536
         bytes and nest at most 127 levels; a longer line is refused with a
         parse error without being read into memory.
+        With --input fhir, each document is a FHIR R4 record (a Bundle or a
+        CDS Hooks prefetch object, at most 8 MiB): json prints the mapping
+        object with \"evaluation\" added, text adds a \"Read from\" section.
+    nettx fhir map FILE|-
+        Map FHIR records (one, or JSON Lines) to cases: prints
+        {\"case\":...,\"provenance\":...,\"notes\":[...]} per record.
     nettx rules [--format text|json|markdown]
         List the rule table: statements, codes, warnings, decision rules.
     nettx schema case|evaluation|error
         Print the JSON Schema of the input, the output or the error document.
-    nettx --version | --help
+    nettx completions bash|zsh|fish|elvish|powershell
+        Print a shell completion script.
+    nettx --version | --help | COMMAND --help
 
 EXIT STATUS: 0 every case evaluated; 1 some case was invalid; 2 usage or I/O error.
 ";
 
 // USAGE states the limits in words; a change of them must change it too.
-const _: () = assert!(nettx::MAX_CASE_JSON_BYTES == 65_536 && nettx::MAX_NESTING_DEPTH == 127);
+const _: () = assert!(
+    nettx::MAX_CASE_JSON_BYTES == 65_536
+        && nettx::MAX_NESTING_DEPTH == 127
+        && nettx_fhir::MAX_RECORD_JSON_BYTES == 8 * 1024 * 1024
+);
+
+/// The command line (see USAGE for the overview `nettx --help` prints).
+#[derive(Parser)]
+#[command(
+    name = "nettx",
+    override_help = USAGE,
+    disable_version_flag = true,
+    args_override_self = true,
+    subcommand_required = false
+)]
+struct Cli {
+    /// Print the version, the guideline and its digest.
+    #[arg(short = 'V', long = "version")]
+    version: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Evaluate cases (JSON or JSON Lines) or FHIR records.
+    #[command(args_override_self = true)]
+    Evaluate {
+        /// Output: compact JSON per document, a readable report, or CDS Hooks cards.
+        #[arg(short = 'f', long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+        /// What each document is: a flat case, or a FHIR record (Bundle or CDS Hooks prefetch).
+        #[arg(long, value_enum, default_value_t = Input::Case)]
+        input: Input,
+        /// The input file, or - for standard input.
+        #[arg(value_name = "FILE|-")]
+        file: String,
+    },
+    /// FHIR records: map them to cases.
+    Fhir {
+        #[command(subcommand)]
+        command: FhirCommand,
+    },
+    /// List the rule table: statements, codes, warnings, decision rules.
+    #[command(args_override_self = true)]
+    Rules {
+        /// Output form.
+        #[arg(short = 'f', long, value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
+    },
+    /// Print the JSON Schema of the input, the output or the error document.
+    Schema {
+        /// Which schema.
+        #[arg(value_enum)]
+        which: Schema,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the version, the guideline and its digest.
+    Version,
+}
+
+#[derive(Subcommand)]
+enum FhirCommand {
+    /// Map FHIR records (one, or JSON Lines) to cases with provenance and notes.
+    Map {
+        /// The input file, or - for standard input.
+        #[arg(value_name = "FILE|-")]
+        file: String,
+    },
+}
 
 /// Output form of `evaluate`.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
 enum Format {
+    /// One compact JSON document per input document.
     Json,
+    /// A readable report.
     Text,
+    /// CDS Hooks cards: {"cards":[…]}.
+    CdsCards,
+}
+
+/// What `evaluate` reads.
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
+enum Input {
+    /// A flat case.
+    Case,
+    /// A FHIR R4 record: a Bundle or a CDS Hooks prefetch object.
+    Fhir,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RulesFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Schema {
+    Case,
+    Evaluation,
+    Error,
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
-        Ok(code) => code,
-        Err(Failure::Usage(msg)) => {
-            eprintln!("nettx: {msg}\n\n{USAGE}");
-            ExitCode::from(2)
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind as K;
+            return match e.kind() {
+                K::DisplayHelp | K::DisplayVersion => {
+                    let _ = e.print();
+                    ExitCode::SUCCESS
+                }
+                _ => {
+                    // clap's message without its own usage lines: ours follows.
+                    let text = e.to_string();
+                    let words: Vec<&str> = text
+                        .lines()
+                        .take_while(|l| !l.starts_with("Usage:"))
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty() && !l.starts_with("For more information"))
+                        .collect();
+                    let msg = words.join(" ");
+                    usage_error(msg.strip_prefix("error: ").unwrap_or(&msg))
+                }
+            };
         }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(Failure::Usage(msg)) => usage_error(&msg),
         Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(Failure::Io(e)) => {
             eprintln!("nettx: {e}");
             ExitCode::from(2)
         }
     }
+}
+
+fn usage_error(msg: &str) -> ExitCode {
+    eprintln!("nettx: {msg}\n\n{USAGE}");
+    ExitCode::from(2)
 }
 
 enum Failure {
@@ -68,166 +206,245 @@ impl From<io::Error> for Failure {
     }
 }
 
-/// Splits `--format X` / `--format=X` out of `args`; returns it and the rest.
-fn take_format(args: &[String]) -> Result<(Option<&str>, Vec<&str>), Failure> {
-    let mut format = None;
-    let mut rest = Vec::new();
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        if let Some(v) = arg.strip_prefix("--format=") {
-            format = Some(v);
-        } else if arg == "--format" || arg == "-f" {
-            let v = it
-                .next()
-                .ok_or_else(|| Failure::Usage("--format needs a value".into()))?;
-            format = Some(v.as_str());
-        } else {
-            rest.push(arg.as_str());
-        }
-    }
-    Ok((format, rest))
+fn version_line() -> String {
+    format!(
+        "nettx {} (guideline {} {}, digest {})",
+        nettx::ENGINE_VERSION,
+        nettx::knowledge::GUIDELINE_ID,
+        nettx::knowledge::GUIDELINE_VERSION,
+        nettx::knowledge::guideline_digest()
+    )
 }
 
-fn run(args: &[String]) -> Result<ExitCode, Failure> {
-    let Some((command, rest)) = args.split_first() else {
-        return Err(Failure::Usage("a command is required".into()));
-    };
+/// Opens FILE, or standard input for `-`, and runs `f` on it.
+fn with_input<T>(
+    path: &str,
+    f: impl FnOnce(&mut dyn BufRead) -> Result<T, Failure>,
+) -> Result<T, Failure> {
+    if path == "-" {
+        f(&mut io::stdin().lock())
+    } else {
+        let file = std::fs::File::open(path)
+            .map_err(|e| io::Error::new(e.kind(), format!("cannot open {path}: {e}")))?;
+        f(&mut io::BufReader::with_capacity(1 << 16, file))
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    let code = match command.as_str() {
-        "evaluate" => {
-            let (format, paths) = take_format(rest)?;
-            let format = match format.unwrap_or("json") {
-                "json" => Format::Json,
-                "text" => Format::Text,
-                other => {
-                    return Err(Failure::Usage(format!(
-                        "unknown format `{other}` for evaluate (json, text)"
-                    )))
-                }
-            };
-            let [path] = paths.as_slice() else {
-                return Err(Failure::Usage(
-                    "evaluate takes one FILE, or - for standard input".into(),
-                ));
-            };
-            if *path == "-" {
-                evaluate(io::stdin().lock(), format, &mut out)?
-            } else {
-                let file = std::fs::File::open(path)
-                    .map_err(|e| io::Error::new(e.kind(), format!("cannot open {path}: {e}")))?;
-                evaluate(
-                    io::BufReader::with_capacity(1 << 16, file),
-                    format,
-                    &mut out,
-                )?
-            }
-        }
-        "rules" => {
-            let (format, extra) = take_format(rest)?;
-            if let Some(arg) = extra.first() {
-                return Err(Failure::Usage(format!("unexpected argument `{arg}`")));
-            }
-            match format.unwrap_or("text") {
-                "text" => out.write_all(report::rules_text().as_bytes())?,
-                "json" => writeln!(out, "{}", nettx::knowledge::guideline_json())?,
-                "markdown" => out.write_all(report::rules_markdown().as_bytes())?,
-                other => {
-                    return Err(Failure::Usage(format!(
-                        "unknown format `{other}` for rules (text, json, markdown)"
-                    )))
-                }
+    if cli.version {
+        writeln!(out, "{}", version_line())?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(command) = cli.command else {
+        return Err(Failure::Usage("a command is required".into()));
+    };
+    let code = match command {
+        Command::Evaluate {
+            format,
+            input,
+            file,
+        } => with_input(&file, |r| match input {
+            Input::Case => evaluate_cases(r, format, &mut out),
+            Input::Fhir => evaluate_records(r, Some(format), &mut out),
+        })?,
+        Command::Fhir {
+            command: FhirCommand::Map { file },
+        } => with_input(&file, |r| evaluate_records(r, None, &mut out))?,
+        Command::Rules { format } => {
+            match format {
+                RulesFormat::Text => out.write_all(report::rules_text().as_bytes())?,
+                RulesFormat::Json => writeln!(out, "{}", nettx::knowledge::guideline_json())?,
+                RulesFormat::Markdown => out.write_all(report::rules_markdown().as_bytes())?,
             }
             ExitCode::SUCCESS
         }
-        "schema" => {
-            let schema = match rest.first().map(String::as_str) {
-                Some("case") => nettx::schema::case_schema(),
-                Some("evaluation") => nettx::schema::evaluation_schema(),
-                Some("error") => nettx::schema::error_schema(),
-                _ => {
-                    return Err(Failure::Usage(
-                        "schema takes one of: case, evaluation, error".into(),
-                    ))
-                }
+        Command::Schema { which } => {
+            let schema = match which {
+                Schema::Case => nettx::schema::case_schema(),
+                Schema::Evaluation => nettx::schema::evaluation_schema(),
+                Schema::Error => nettx::schema::error_schema(),
             };
             out.write_all(nettx::schema::to_text(&schema).as_bytes())?;
             ExitCode::SUCCESS
         }
-        "--version" | "-V" | "version" => {
-            writeln!(
-                out,
-                "nettx {} (guideline {} {}, digest {})",
-                nettx::ENGINE_VERSION,
-                nettx::knowledge::GUIDELINE_ID,
-                nettx::knowledge::GUIDELINE_VERSION,
-                nettx::knowledge::guideline_digest()
-            )?;
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "nettx", &mut out);
             ExitCode::SUCCESS
         }
-        "--help" | "-h" | "help" => {
-            out.write_all(USAGE.as_bytes())?;
+        Command::Version => {
+            writeln!(out, "{}", version_line())?;
             ExitCode::SUCCESS
         }
-        other => return Err(Failure::Usage(format!("unknown command `{other}`"))),
     };
     out.flush()?;
     Ok(code)
 }
 
+/// Counts documents and failures; prints the summary and gives the status.
+struct Tally {
+    noun: &'static str,
+    total: usize,
+    failed: usize,
+    first_failure: usize,
+}
+
+impl Tally {
+    fn new(noun: &'static str) -> Self {
+        Tally {
+            noun,
+            total: 0,
+            failed: 0,
+            first_failure: 0,
+        }
+    }
+    fn fail(&mut self, line: usize) {
+        self.failed += 1;
+        if self.first_failure == 0 {
+            self.first_failure = line;
+        }
+    }
+    fn status(&self) -> ExitCode {
+        let noun = self.noun;
+        if self.failed > 0 {
+            eprintln!(
+                "nettx: {} of {} {noun}s invalid (first at line {})",
+                self.failed, self.total, self.first_failure
+            );
+            return ExitCode::from(1);
+        }
+        if self.total == 0 {
+            eprintln!("nettx: the input holds no {noun}");
+            return ExitCode::from(1);
+        }
+        ExitCode::SUCCESS
+    }
+}
+
+fn separator(out: &mut impl Write, total: usize, line: usize) -> io::Result<()> {
+    if total > 1 {
+        out.write_all(b"\n")?;
+    }
+    writeln!(out, "=== line {line} ===")
+}
+
 /// Evaluates every case of the input; returns exit status 1 if any failed.
-fn evaluate<R: BufRead>(
-    input: R,
+fn evaluate_cases(
+    input: &mut dyn BufRead,
     format: Format,
     out: &mut impl Write,
 ) -> Result<ExitCode, Failure> {
-    let mut reader = Reader::new(input);
-    let mut failed = 0usize;
-    let mut total = 0usize;
-    let mut first_failure = 0usize;
-    while let Some(doc) = reader.next_document()? {
-        total += 1;
+    let mut reader = Reader::new(input, input::CASE);
+    let mut tally = Tally::new("case");
+    let read = |bytes: &[u8]| nettx::case_from_json_bytes(bytes).map(|case| nettx::evaluate(&case));
+    while let Some(doc) = reader.next_document(read)? {
+        tally.total += 1;
         let Document { line, result } = doc;
         match (result, format) {
             (Ok(ev), Format::Json) => {
                 out.write_all(ev.to_json().as_bytes())?;
                 out.write_all(b"\n")?;
             }
+            (Ok(ev), Format::CdsCards) => {
+                out.write_all(nettx_fhir::cds_cards(&ev).to_json().as_bytes())?;
+                out.write_all(b"\n")?;
+            }
             (Ok(ev), Format::Text) => {
-                if total > 1 {
-                    out.write_all(b"\n")?;
-                }
-                writeln!(out, "=== line {line} ===")?;
+                separator(out, tally.total, line)?;
                 out.write_all(report::evaluation_text(&ev).as_bytes())?;
             }
             (Err(e), format) => {
-                failed += 1;
-                if first_failure == 0 {
-                    first_failure = line;
-                }
-                match format {
-                    Format::Json => {
-                        out.write_all(e.to_json().as_bytes())?;
-                        out.write_all(b"\n")?;
-                    }
-                    Format::Text => {
-                        if total > 1 {
-                            out.write_all(b"\n")?;
-                        }
-                        writeln!(out, "=== line {line} ===\nINVALID CASE: {e}")?;
-                    }
-                }
+                tally.fail(line);
+                write_error(out, &e, format, tally.total, line, "CASE")?;
             }
         }
     }
     out.flush()?;
-    if failed > 0 {
-        eprintln!("nettx: {failed} of {total} cases invalid (first at line {first_failure})");
-        return Ok(ExitCode::from(1));
+    Ok(tally.status())
+}
+
+fn write_error(
+    out: &mut impl Write,
+    e: &Error,
+    format: Format,
+    total: usize,
+    line: usize,
+    what: &str,
+) -> io::Result<()> {
+    match format {
+        Format::Json | Format::CdsCards => {
+            out.write_all(e.to_json().as_bytes())?;
+            out.write_all(b"\n")
+        }
+        Format::Text => {
+            separator(out, total, line)?;
+            writeln!(out, "INVALID {what}: {e}")
+        }
     }
-    if total == 0 {
-        eprintln!("nettx: the input holds no case");
-        return Ok(ExitCode::from(1));
+}
+
+/// The "Read from" section of the text report of a FHIR record.
+fn read_from_text(mapped: &Mapped) -> String {
+    let mut s = String::from("\nRead from\n");
+    for (field, resources) in mapped.provenance() {
+        s.push_str(&format!("  {field}: {}\n", resources.join(", ")));
     }
-    Ok(ExitCode::SUCCESS)
+    if !mapped.notes().is_empty() {
+        s.push_str("\nNot used, or to know\n");
+        for n in mapped.notes() {
+            s.push_str(&format!("  {}: {}\n", n.resource, n.note));
+        }
+    }
+    s
+}
+
+/// Maps (and, with a format, evaluates) every FHIR record of the input.
+fn evaluate_records(
+    input: &mut dyn BufRead,
+    format: Option<Format>,
+    out: &mut impl Write,
+) -> Result<ExitCode, Failure> {
+    let mut reader = Reader::new(input, input::RECORD);
+    let mut tally = Tally::new("record");
+    let read = |bytes: &[u8]| nettx_fhir::map_record_bytes(bytes);
+    while let Some(doc) = reader.next_document(read)? {
+        tally.total += 1;
+        let Document { line, result } = doc;
+        let mapped = match result {
+            Ok(m) => m,
+            Err(e) => {
+                tally.fail(line);
+                write_error(
+                    out,
+                    &e,
+                    format.unwrap_or(Format::Json),
+                    tally.total,
+                    line,
+                    "RECORD",
+                )?;
+                continue;
+            }
+        };
+        let Some(format) = format else {
+            out.write_all(mapped.to_json().as_bytes())?;
+            out.write_all(b"\n")?;
+            continue;
+        };
+        let ev: Evaluation = mapped.evaluate();
+        match format {
+            Format::Json => out.write_all(mapped.to_json_with(&ev).as_bytes())?,
+            Format::CdsCards => out.write_all(nettx_fhir::cds_cards(&ev).to_json().as_bytes())?,
+            Format::Text => {
+                separator(out, tally.total, line)?;
+                out.write_all(report::evaluation_text(&ev).as_bytes())?;
+                out.write_all(read_from_text(&mapped).as_bytes())?;
+                continue;
+            }
+        }
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(tally.status())
 }

@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 /// evaluation at the same time. Strings its accessors return stay valid until
 /// it is freed.
 pub struct nettx_evaluation {
-    evaluation: Evaluation,
+    pub(crate) evaluation: Evaluation,
     case_id: Option<CString>,
     case_digest: OnceLock<CString>,
     trace_details: OnceLock<Box<[CString]>>,

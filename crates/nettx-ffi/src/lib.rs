@@ -12,6 +12,8 @@
 //! - `case.rs`: `nettx_case`, its enums, and its conversion through the core's
 //!   checks;
 //! - `evaluation.rs`: `nettx_evaluate` and the `nettx_evaluation` handle;
+//! - `fhir.rs`: FHIR records in (`nettx_fhir_evaluate_json`), CDS Hooks cards
+//!   out (`nettx_evaluation_cds_cards_json`), through `nettx-fhir`;
 //! - `vocab.rs`: the output enums and the names of every vocabulary;
 //! - `texts.rs`: the static C strings, read from the core once;
 //! - `limits.rs`: the core's input limits as macros of the header;
@@ -24,6 +26,7 @@
 
 mod case;
 mod evaluation;
+mod fhir;
 mod json;
 mod limits;
 mod pathway;
@@ -53,6 +56,9 @@ pub use case::{
     NETTX_COMPLICATION_BIT_PERFORATION,
 };
 pub use evaluation::*;
+pub use fhir::{
+    nettx_evaluation_cds_cards_json, nettx_fhir_evaluate_json, NETTX_MAX_RECORD_JSON_BYTES,
+};
 pub use json::{
     nettx_error_read, nettx_evaluate_json, nettx_evaluate_json_len, nettx_string_free,
     nettx_version,

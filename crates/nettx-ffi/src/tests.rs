@@ -1217,3 +1217,118 @@ fn eight_threads_get_identical_results() {
         }
     });
 }
+
+// ---------------------------------------------------------------------------
+// FHIR records in, CDS Hooks cards out
+// ---------------------------------------------------------------------------
+
+fn fhir_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fhir")
+}
+
+fn fhir_good() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(fhir_dir().join("good"))
+        .expect("tests/fhir/good")
+        .filter_map(|e| {
+            let name = e.ok()?.file_name().into_string().ok()?;
+            let stem = name.strip_suffix(".json")?;
+            (!stem.ends_with(".expected")).then(|| stem.to_owned())
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+fn fhir_eval(record: &[u8]) -> (c_int, String) {
+    let mut bytes = record.to_vec();
+    bytes.push(0);
+    let mut out = null_mut();
+    // SAFETY: `bytes` is NUL-terminated and `out` is a writable pointer.
+    let status = unsafe { nettx_fhir_evaluate_json(bytes.as_ptr().cast(), &mut out) };
+    (status, take(out))
+}
+
+#[test]
+fn fhir_records_give_the_golden_bytes_and_cards() {
+    let evaluated = std::fs::read_to_string(fhir_dir().join("evaluated.jsonl")).expect("golden");
+    let cards = std::fs::read_to_string(fhir_dir().join("cards.jsonl")).expect("golden");
+    let names = fhir_good();
+    assert!(names.len() >= 40);
+    for ((name, want), want_cards) in names.iter().zip(evaluated.lines()).zip(cards.lines()) {
+        let record =
+            std::fs::read(fhir_dir().join("good").join(format!("{name}.json"))).expect("record");
+        let (status, json) = fhir_eval(&record);
+        assert_eq!(status, OK, "{name}: {json}");
+        assert_eq!(json, want, "{name}");
+        // The cards of the typed evaluation of the mapped case.
+        let doc: Value = serde_json::from_str(&json).expect("json");
+        let (raw, _id) = raw_from_json(&doc["case"]);
+        let h = eval_typed(&raw).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        let mut out = null_mut();
+        // SAFETY: a live handle and a writable out-param.
+        let status = unsafe { nettx_evaluation_cds_cards_json(h.0, &mut out) };
+        assert_eq!(status, OK);
+        assert_eq!(take(out), want_cards, "{name}");
+    }
+}
+
+#[test]
+fn fhir_bad_records_give_their_status_and_error() {
+    let manifest: Value = serde_json::from_str(
+        &std::fs::read_to_string(fhir_dir().join("bad/expected.json")).expect("manifest"),
+    )
+    .expect("json");
+    for (name, want) in manifest.as_object().expect("object") {
+        if want.get("generate").is_some() {
+            continue; // generated; see fhir_limits
+        }
+        let bytes =
+            std::fs::read(fhir_dir().join("bad").join(format!("{name}.json"))).expect("bad");
+        let (status, json) = fhir_eval(&bytes);
+        let kind = want["kind"].as_str().expect("kind");
+        let expected = crate::util::status_of(&nettx_core::Error::new(
+            ErrorKind::from_name(kind).expect("kind"),
+            None,
+            "",
+        ));
+        assert_eq!(status, expected as c_int, "{name}: {json}");
+        let doc: Value = serde_json::from_str(&json).expect("error JSON");
+        assert_eq!(doc["error"]["kind"], want["kind"], "{name}");
+        assert_eq!(
+            doc["error"].get("field").unwrap_or(&Value::Null),
+            &want["field"],
+            "{name}"
+        );
+        // The same document as the Rust entry gives.
+        let rust = nettx_fhir::map_record_bytes(&bytes).expect_err("refused");
+        assert_eq!(json, rust.to_json(), "{name}");
+    }
+}
+
+#[test]
+fn fhir_limits_and_null_arguments() {
+    // One byte over the limit: refused without parsing.
+    let mut big = vec![b' '; NETTX_MAX_RECORD_JSON_BYTES + 1];
+    big[0] = b'{';
+    let (status, json) = fhir_eval(&big);
+    assert_eq!(status, nettx_status::NETTX_ERR_PARSE as c_int, "{json}");
+    let mut out = null_mut();
+    // SAFETY: NULL record, writable out-param.
+    let status = unsafe { nettx_fhir_evaluate_json(null(), &mut out) };
+    assert_eq!(status, NULL_ARG);
+    assert!(take(out).contains("record"));
+    let record = CString::new("{}").expect("cstring");
+    // SAFETY: a NUL-terminated record and a NULL out-param: nothing written.
+    let status = unsafe { nettx_fhir_evaluate_json(record.as_ptr(), null_mut()) };
+    assert_eq!(status, NULL_ARG);
+    let mut out = null_mut();
+    // SAFETY: NULL evaluation, writable out-param.
+    let status = unsafe { nettx_evaluation_cds_cards_json(null(), &mut out) };
+    assert_eq!(status, NULL_ARG);
+    assert!(take(out).contains("evaluation"));
+    let (raw, _id) = raw_from_json(&serde_json::json!({"primary_site": "ileum"}));
+    let h = eval_typed(&raw).expect("valid");
+    // SAFETY: a live handle, NULL out-param: nothing written.
+    let status = unsafe { nettx_evaluation_cds_cards_json(h.0, null_mut()) };
+    assert_eq!(status, NULL_ARG);
+}

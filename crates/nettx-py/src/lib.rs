@@ -14,7 +14,9 @@
 //! - `vocab`: the core's vocabularies as the package's enums;
 //! - `batch` and `frame`: batches evaluated with the interpreter
 //!   released, on all cores, and the column-wise DataFrame path;
-//! - `errors`: the core's errors as `nettx.InvalidCaseError`.
+//! - `errors`: the core's errors as `nettx.InvalidCaseError`;
+//! - `fhir`: FHIR records (`nettx.fhir`) through `nettx-fhir`, and the CDS
+//!   Hooks cards of an evaluation.
 //!
 //! For `cargo build`/`cargo test` the crate is an ordinary library (pyo3
 //! links the interpreter as for any embedding program); maturin turns on the
@@ -25,6 +27,7 @@
 mod batch;
 mod convert;
 mod errors;
+mod fhir;
 mod frame;
 mod objects;
 mod vocab;
@@ -168,6 +171,12 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<objects::PyMissing>()?;
     m.add_class::<objects::PyWarning>()?;
     m.add_class::<objects::PyTraceEntry>()?;
+    m.add_class::<fhir::PyMappedRecord>()?;
+    m.add_class::<fhir::PyFhirEvaluation>()?;
+    m.add("MAX_RECORD_JSON_BYTES", nettx_fhir::MAX_RECORD_JSON_BYTES)?;
+    m.add("MAX_RESOURCES", nettx_fhir::MAX_RESOURCES)?;
+    m.add_function(wrap_pyfunction!(fhir::fhir_map_record, m)?)?;
+    m.add_function(wrap_pyfunction!(fhir::fhir_evaluate, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate_json, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate_many, m)?)?;

@@ -549,6 +549,19 @@ impl PyEvaluation {
         self.get().to_json()
     }
 
+    /// The CDS Hooks cards of this evaluation as a dict, ``{"cards": [...]}``:
+    /// one card per recommendation, one per warning, then one listing the
+    /// missing data (``json.loads`` of ``to_cds_cards_json()``).
+    fn to_cds_cards<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let json = py.import("json")?;
+        json.call_method1("loads", (crate::fhir::cards_json(self.get()),))
+    }
+
+    /// The CDS Hooks cards as compact JSON: the bytes of every entry point.
+    fn to_cds_cards_json(&self) -> String {
+        crate::fhir::cards_json(self.get())
+    }
+
     /// A readable plain-text report (as ``nettx evaluate --format text``).
     fn report(&self) -> String {
         nettx::report::evaluation_text(self.get())

@@ -54,6 +54,20 @@ impl Recommendation {
     pub fn urgency(&self) -> Urgency {
         self.urgency
     }
+    /// A short title of the code (under 100 characters) from the rule
+    /// table, e.g. for the summary of a CDS Hooks card.
+    ///
+    /// ```
+    /// use nettx::{Case, Site};
+    /// let case = Case::builder(Site::Ileum).metastatic(false).build()?;
+    /// let evaluation = nettx::evaluate(&case);
+    /// let title = evaluation.recommendations()[0].title();
+    /// assert_eq!(title, "Small-bowel resection with its mesentery");
+    /// # Ok::<(), nettx::Error>(())
+    /// ```
+    pub fn title(&self) -> &'static str {
+        &self.spec().title
+    }
     /// One line saying what is recommended.
     pub fn summary(&self) -> &'static str {
         &self.spec().summary

@@ -17,6 +17,9 @@ pub struct CodeSpec {
     pub intent: Intent,
     /// The statements that back it (none for a referral where the source is silent).
     pub sources: List<Source>,
+    /// A short title (under 100 characters), as a CDS Hooks card summary
+    /// shows it after the strength.
+    pub title: Text,
     /// One line saying what is recommended.
     pub summary: Text,
 }
@@ -29,19 +32,19 @@ pub static CODES: [CodeSpec; Code::ALL.len()] = {
     use Intent::*;
     use Source::*;
     [
-        CodeSpec { code: C::UrgentSegmentalResection, category: Surgery, intent: ComplicationRelief, sources: list(&[S7, S10]), summary: text("Urgent segmental resection of the affected bowel with its mesentery and a primary anastomosis, to relieve the complication.") },
-        CodeSpec { code: C::LocalExcision, category: Surgery, intent: Curative, sources: list(&[S4, S1]), summary: text("Local excision of the small tumour with a clear (negative) margin.") },
-        CodeSpec { code: C::SmallBowelResectionWithMesentery, category: Surgery, intent: Curative, sources: list(&[S5, S1]), summary: text("Resection of the involved jejunum or ileum together with its mesentery, aiming at cure.") },
-        CodeSpec { code: C::PartialColectomyWithLymphadenectomy, category: Surgery, intent: Curative, sources: list(&[S6, S1]), summary: text("Partial colectomy (or the equivalent rectal resection) with lymph-node dissection.") },
-        CodeSpec { code: C::OncologicResection, category: Surgery, intent: Curative, sources: list(&[S1, S3]), summary: text("Resection with a clear margin whose extent is set by the tumour's size, site and local spread (in the duodenum possibly a pancreaticoduodenectomy).") },
-        CodeSpec { code: C::CytoreductiveSurgery, category: Surgery, intent: Cytoreductive, sources: list(&[S9]), summary: text("Cytoreductive surgery removing the primary and the metastatic disease.") },
-        CodeSpec { code: C::LiverResection, category: Surgery, intent: Cytoreductive, sources: list(&[S14, S9]), summary: text("Resection of the liver metastases.") },
-        CodeSpec { code: C::SomatostatinAnalog, category: Medical, intent: SymptomControl, sources: list(&[S8, S11]), summary: text("Somatostatin analogue: octreotide (also as a monthly intramuscular depot) or lanreotide.") },
-        CodeSpec { code: C::Everolimus, category: Medical, intent: SymptomControl, sources: list(&[S13]), summary: text("Everolimus, an mTOR inhibitor, as second-line therapy.") },
-        CodeSpec { code: C::InterferonAlpha, category: Medical, intent: SymptomControl, sources: list(&[S12]), summary: text("Interferon alfa, weighed against its considerable side effects.") },
-        CodeSpec { code: C::CompleteStaging, category: Workup, intent: Diagnostic, sources: list(&[S2, S1]), summary: text("Complete the staging: establish whether distant metastases are present before choosing an operation.") },
-        CodeSpec { code: C::AssessResectability, category: Workup, intent: Diagnostic, sources: list(&[S9, S8]), summary: text("Establish whether all metastatic disease can be resected and whether any of it lies outside the liver.") },
-        CodeSpec { code: C::MultidisciplinaryReview, category: Referral, intent: Diagnostic, sources: list(&[]), summary: text("Refer to a multidisciplinary tumour board: the guideline gives no recommendation for this situation.") },
+        CodeSpec { code: C::UrgentSegmentalResection, category: Surgery, intent: ComplicationRelief, sources: list(&[S7, S10]), title: text("Urgent segmental bowel resection for a tumour complication"), summary: text("Urgent segmental resection of the affected bowel with its mesentery and a primary anastomosis, to relieve the complication.") },
+        CodeSpec { code: C::LocalExcision, category: Surgery, intent: Curative, sources: list(&[S4, S1]), title: text("Local excision of the small tumour"), summary: text("Local excision of the small tumour with a clear (negative) margin.") },
+        CodeSpec { code: C::SmallBowelResectionWithMesentery, category: Surgery, intent: Curative, sources: list(&[S5, S1]), title: text("Small-bowel resection with its mesentery"), summary: text("Resection of the involved jejunum or ileum together with its mesentery, aiming at cure.") },
+        CodeSpec { code: C::PartialColectomyWithLymphadenectomy, category: Surgery, intent: Curative, sources: list(&[S6, S1]), title: text("Partial colectomy with lymph-node dissection"), summary: text("Partial colectomy (or the equivalent rectal resection) with lymph-node dissection.") },
+        CodeSpec { code: C::OncologicResection, category: Surgery, intent: Curative, sources: list(&[S1, S3]), title: text("Oncologic resection with a clear margin"), summary: text("Resection with a clear margin whose extent is set by the tumour's size, site and local spread (in the duodenum possibly a pancreaticoduodenectomy).") },
+        CodeSpec { code: C::CytoreductiveSurgery, category: Surgery, intent: Cytoreductive, sources: list(&[S9]), title: text("Cytoreductive surgery of the primary and the metastases"), summary: text("Cytoreductive surgery removing the primary and the metastatic disease.") },
+        CodeSpec { code: C::LiverResection, category: Surgery, intent: Cytoreductive, sources: list(&[S14, S9]), title: text("Resection of the liver metastases"), summary: text("Resection of the liver metastases.") },
+        CodeSpec { code: C::SomatostatinAnalog, category: Medical, intent: SymptomControl, sources: list(&[S8, S11]), title: text("Somatostatin analogue (octreotide or lanreotide)"), summary: text("Somatostatin analogue: octreotide (also as a monthly intramuscular depot) or lanreotide.") },
+        CodeSpec { code: C::Everolimus, category: Medical, intent: SymptomControl, sources: list(&[S13]), title: text("Everolimus as second-line therapy"), summary: text("Everolimus, an mTOR inhibitor, as second-line therapy.") },
+        CodeSpec { code: C::InterferonAlpha, category: Medical, intent: SymptomControl, sources: list(&[S12]), title: text("Interferon alfa"), summary: text("Interferon alfa, weighed against its considerable side effects.") },
+        CodeSpec { code: C::CompleteStaging, category: Workup, intent: Diagnostic, sources: list(&[S2, S1]), title: text("Complete the staging before choosing an operation"), summary: text("Complete the staging: establish whether distant metastases are present before choosing an operation.") },
+        CodeSpec { code: C::AssessResectability, category: Workup, intent: Diagnostic, sources: list(&[S9, S8]), title: text("Assess whether the metastases can be resected"), summary: text("Establish whether all metastatic disease can be resected and whether any of it lies outside the liver.") },
+        CodeSpec { code: C::MultidisciplinaryReview, category: Referral, intent: Diagnostic, sources: list(&[]), title: text("Refer to a multidisciplinary tumour board"), summary: text("Refer to a multidisciplinary tumour board: the guideline gives no recommendation for this situation.") },
     ]
 };
 

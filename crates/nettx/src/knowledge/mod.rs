@@ -113,4 +113,13 @@ mod tests {
             crate::canonical::hex_sha256(json.as_bytes())
         );
     }
+
+    #[test]
+    fn every_code_has_a_short_title() {
+        for spec in &CODES {
+            let n = spec.title.chars().count();
+            assert!(n > 0 && n < 100, "{}: title of {n} characters", spec.code);
+            assert_eq!(spec.title.trim(), spec.title);
+        }
+    }
 }

@@ -1,0 +1,321 @@
+//! Reading a record: limits, the top level (Bundle or CDS Hooks prefetch
+//! object), the resources in record order, and references between them.
+
+use crate::model::{EntriesSeed, RawResource, Str, Top, TopSeed, TOO_MANY};
+use crate::{MAX_RECORD_JSON_BYTES, MAX_RESOURCES};
+use nettx::{Error, ErrorKind, MAX_NESTING_DEPTH};
+use serde::de::DeserializeSeed;
+use serde_json::value::RawValue;
+use std::cell::Cell;
+use std::collections::HashMap;
+
+/// One resource of the record.
+pub struct Res<'a> {
+    /// Position in the record (0-based, record order).
+    pub pos: usize,
+    /// `resourceType`.
+    pub rtype: Str<'a>,
+    /// Logical id, when a string.
+    pub id: Option<Str<'a>>,
+    /// `fullUrl` of its entry, if any.
+    pub full_url: Option<Str<'a>>,
+    /// How outputs name it: `Type/id`, else its `fullUrl`, else `Type #n`.
+    pub name: String,
+    /// Its elements.
+    pub raw: RawResource<'a>,
+}
+
+pub fn parse_error(message: impl Into<String>) -> Error {
+    Error::new(ErrorKind::Parse, None, message)
+}
+
+/// A JSON string's value; `None` if the raw value is not a string.
+pub fn raw_str(raw: &RawValue) -> Option<Str<'_>> {
+    serde_json::from_str::<Str<'_>>(raw.get()).ok()
+}
+
+/// Refuses nesting deeper than the core's limit, counting the top-level
+/// value as level 1 (serde_json does not count levels inside raw values).
+fn check_depth(text: &str) -> Result<(), Error> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0usize;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'"' => {
+                // Skip the string: to its closing quote, stepping over escapes.
+                i += 1;
+                loop {
+                    let rest = bytes.get(i..).unwrap_or_default();
+                    match rest.iter().position(|&c| c == b'"' || c == b'\\') {
+                        Some(k) if rest.get(k) == Some(&b'\\') => i += k + 2,
+                        Some(k) => {
+                            i += k + 1;
+                            break;
+                        }
+                        None => return Ok(()),
+                    }
+                }
+                continue;
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING_DEPTH {
+                    let before = bytes.get(..i).unwrap_or_default();
+                    let line = before.iter().filter(|&&c| c == b'\n').count() + 1;
+                    let col = i - before
+                        .iter()
+                        .rposition(|&c| c == b'\n')
+                        .map_or(0, |p| p + 1)
+                        + 1;
+                    return Err(parse_error(format!(
+                        "the record nests arrays and objects more than {MAX_NESTING_DEPTH} levels deep (at line {line} column {col}); a record may nest at most {MAX_NESTING_DEPTH} levels, the record counting as one"
+                    )));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+fn too_many() -> Error {
+    parse_error(format!(
+        "the record holds more than {MAX_RESOURCES} resources; send at most {MAX_RESOURCES} (one patient's record)"
+    ))
+}
+
+fn json_error(e: &serde_json::Error, what: &str) -> Error {
+    let text = e.to_string();
+    if text.starts_with(TOO_MANY) {
+        return too_many();
+    }
+    // serde_json can quote a long offending value: keep an excerpt.
+    let short: String = text.chars().take(200).collect();
+    parse_error(format!("{what} is not valid: {short}"))
+}
+
+struct Reader<'a> {
+    count: Cell<usize>,
+    out: Vec<Res<'a>>,
+}
+
+impl<'a> Reader<'a> {
+    fn seed(&self) -> EntriesSeed<'_> {
+        EntriesSeed {
+            count: &self.count,
+            max: MAX_RESOURCES,
+        }
+    }
+
+    /// The entries of a Bundle: read already, or still raw (when `entry`
+    /// came before `resourceType`).
+    fn bundle(&mut self, top: Top<'a>, where_: &str) -> Result<(), Error> {
+        let entries = match top.entries {
+            Some(e) => e,
+            None => match top.members.iter().find(|(k, _)| k == "entry") {
+                Some((_, raw)) => {
+                    let mut de = serde_json::Deserializer::from_str(raw.get());
+                    self.seed()
+                        .deserialize(&mut de)
+                        .map_err(|e| json_error(&e, &format!("{where_}.entry")))?
+                }
+                None => Vec::new(),
+            },
+        };
+        for (i, entry) in entries.into_iter().enumerate() {
+            let Some(resource) = entry.resource else {
+                return Err(parse_error(format!(
+                    "{where_}.entry[{i}] has no resource; every entry of the Bundle must hold one"
+                )));
+            };
+            // (The place is spelled out only for an error.)
+            self.push(resource, entry.fullUrl, || {
+                format!("{where_}.entry[{i}].resource")
+            })?;
+        }
+        Ok(())
+    }
+
+    fn push(
+        &mut self,
+        res: RawResource<'a>,
+        full_url: Option<Str<'a>>,
+        where_: impl FnOnce() -> String,
+    ) -> Result<(), Error> {
+        let rtype = res
+            .resourceType
+            .and_then(raw_str)
+            .ok_or_else(|| parse_error(format!("{} has no resourceType string", where_())))?;
+        let id = res.id.and_then(raw_str);
+        let pos = self.out.len();
+        let name = match (&id, &full_url) {
+            (Some(id), _) => format!("{rtype}/{id}"),
+            (None, Some(url)) => url.to_string(),
+            (None, None) => format!("{rtype} #{}", pos + 1),
+        };
+        self.out.push(Res {
+            pos,
+            rtype,
+            id,
+            full_url,
+            name,
+            raw: res,
+        });
+        Ok(())
+    }
+}
+
+/// Reads a record: a Bundle, or a CDS Hooks prefetch object whose values are
+/// Bundles, single resources or `null`.
+pub fn read_record(text: &str) -> Result<Vec<Res<'_>>, Error> {
+    if text.len() > MAX_RECORD_JSON_BYTES {
+        return Err(parse_error(format!(
+            "the record is {} bytes; a record may be at most {MAX_RECORD_JSON_BYTES} bytes of JSON",
+            text.len()
+        )));
+    }
+    if text.starts_with('\u{feff}') {
+        return Err(parse_error(
+            "the record starts with a byte-order mark; send the JSON without it",
+        ));
+    }
+    check_depth(text)?;
+    let mut reader = Reader {
+        count: Cell::new(0),
+        out: Vec::new(),
+    };
+    let mut de = serde_json::Deserializer::from_str(text);
+    let top = TopSeed(reader.seed())
+        .deserialize(&mut de)
+        .map_err(|e| json_error(&e, "the record"))?;
+    de.end().map_err(|e| json_error(&e, "the record"))?;
+    if top.bad_resource_type {
+        return Err(parse_error("resourceType of the record is not a string"));
+    }
+    match top.resource_type.as_deref() {
+        Some("Bundle") => reader.bundle(top, "Bundle")?,
+        Some(other) => {
+            return Err(parse_error(format!(
+                "the record is a {other}; send a Bundle or a CDS Hooks prefetch object"
+            )))
+        }
+        None => {
+            for (key, value) in top.members {
+                let text = value.get();
+                if text == "null" {
+                    continue;
+                }
+                let where_ = format!("prefetch `{key}`");
+                if !text.starts_with('{') {
+                    return Err(parse_error(format!(
+                        "{where_} is neither a FHIR resource, a Bundle nor null"
+                    )));
+                }
+                let mut de = serde_json::Deserializer::from_str(text);
+                let inner = TopSeed(reader.seed())
+                    .deserialize(&mut de)
+                    .map_err(|e| json_error(&e, &where_))?;
+                match inner.resource_type.as_deref() {
+                    Some("Bundle") => reader.bundle(inner, &where_)?,
+                    Some(_) => {
+                        let n = reader.count.get() + 1;
+                        if n > MAX_RESOURCES {
+                            return Err(too_many());
+                        }
+                        reader.count.set(n);
+                        let res: RawResource<'_> =
+                            serde_json::from_str(text).map_err(|e| json_error(&e, &where_))?;
+                        reader.push(res, None, || where_.clone())?;
+                    }
+                    None => {
+                        return Err(parse_error(format!(
+                            "{where_} is neither a FHIR resource, a Bundle nor null (no resourceType string)"
+                        )))
+                    }
+                }
+            }
+        }
+    }
+    Ok(reader.out)
+}
+
+/// What a reference points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A resource of the record (by position).
+    InRecord(usize),
+    /// `Type/id` of a resource not in the record.
+    Named(String, String),
+    /// Nothing: a `urn:` or `#` reference that resolves to nothing, or not a reference.
+    Nothing,
+}
+
+/// Resolves references: relative `Type/id`, absolute `…/Type/id`, or
+/// `urn:uuid:` through `fullUrl`, without a version (`/_history/n`).
+pub struct Resolver {
+    by_key: HashMap<String, usize>,
+    by_url: HashMap<String, usize>,
+}
+
+/// The `Type/id` of a reference (relative or absolute, without a version),
+/// as a slice of it, with its two parts.
+fn type_id(reference: &str) -> Option<(&str, &str, &str)> {
+    let r = match reference.find("/_history/") {
+        Some(i) => reference.get(..i)?,
+        None => reference,
+    };
+    let mut parts = r.rsplit('/');
+    let id = parts.next()?;
+    let typ = parts.next()?;
+    let key = r.get(r.len() - id.len() - typ.len() - 1..)?;
+    let valid_type = typ.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
+        && typ.bytes().all(|b| b.is_ascii_alphanumeric());
+    let valid_id = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+    (valid_type && valid_id).then_some((key, typ, id))
+}
+
+impl Resolver {
+    /// Indexes the resources of a record.
+    pub fn new(resources: &[Res<'_>]) -> Resolver {
+        let mut by_key = HashMap::new();
+        let mut by_url = HashMap::new();
+        for r in resources {
+            if let Some(id) = &r.id {
+                by_key.entry(format!("{}/{id}", r.rtype)).or_insert(r.pos);
+            }
+            if let Some(url) = &r.full_url {
+                by_url.entry(url.to_string()).or_insert(r.pos);
+                if let Some((key, _, i)) = type_id(url) {
+                    if r.id.is_none() || r.id.as_deref() == Some(i) {
+                        by_key.entry(key.to_owned()).or_insert(r.pos);
+                    }
+                }
+            }
+        }
+        Resolver { by_key, by_url }
+    }
+
+    /// Where `reference` points.
+    pub fn resolve(&self, reference: &str) -> Target {
+        if reference.starts_with("urn:") || reference.starts_with('#') {
+            return match self.by_url.get(reference) {
+                Some(i) => Target::InRecord(*i),
+                None => Target::Nothing,
+            };
+        }
+        match type_id(reference) {
+            Some((key, t, i)) => match self.by_key.get(key) {
+                Some(pos) => Target::InRecord(*pos),
+                None => Target::Named(t.to_owned(), i.to_owned()),
+            },
+            None => Target::Nothing,
+        }
+    }
+}

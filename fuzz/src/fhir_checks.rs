@@ -1,0 +1,74 @@
+//! The invariants of the `fhir_record` fuzz target: `nettx_fhir::map_record`
+//! (and `map_record_bytes`, the evaluation and the cards) on any bytes.
+//!
+//! - the bytes and `&str` entries agree, and give the same answer twice;
+//! - a mapping's JSON is JSON; its case reads back equal through the core's
+//!   parser; every field in the provenance is set in the case and lists at
+//!   least one resource; the evaluation JSON is the mapping object with
+//!   `"evaluation"` added; every card summary is under 140 characters and
+//!   the cards are the same when made twice;
+//! - an error is never `internal`; a `parse` error names no field; its
+//!   message is short and one line; non-UTF-8 is a `parse` error.
+
+/// Checks every invariant for one input; panics on a broken one.
+pub fn check_fhir_record(data: &[u8]) {
+    let by_bytes = nettx_fhir::map_record_bytes(data);
+    let again = nettx_fhir::map_record_bytes(data);
+    assert_eq!(by_bytes, again, "not deterministic");
+    match std::str::from_utf8(data) {
+        Ok(text) => assert_eq!(
+            nettx_fhir::map_record(text),
+            by_bytes,
+            "str and bytes differ"
+        ),
+        Err(_) => {
+            let e = by_bytes.as_ref().err().map(|e| e.kind());
+            assert_eq!(e, Some(nettx_core::ErrorKind::Parse), "non-UTF-8 accepted");
+        }
+    }
+    match by_bytes {
+        Ok(mapped) => {
+            let json = mapped.to_json();
+            let value: serde_json::Value = serde_json::from_str(&json).expect("mapping is JSON");
+            let case_json = mapped.case().to_json();
+            let back = nettx_core::Case::from_json(&case_json).expect("case reads back");
+            assert_eq!(&back, mapped.case());
+            for (field, list) in mapped.provenance() {
+                assert!(!list.is_empty(), "{field}: no resource");
+                let set = value["case"].get(field.as_str()).is_some();
+                assert!(set, "{field} in provenance but not in the case");
+            }
+            let ev = mapped.evaluate();
+            let full = mapped.to_json_with(&ev);
+            assert_eq!(
+                full.strip_suffix('}').and_then(|s| s.get(..json.len() - 1)),
+                json.strip_suffix('}')
+            );
+            if let Ok(text) = std::str::from_utf8(data) {
+                assert_eq!(
+                    nettx_fhir::evaluate_record_json(text).as_deref(),
+                    Ok(full.as_str())
+                );
+            }
+            let cards = nettx_fhir::cds_cards(&ev);
+            for c in &cards.cards {
+                assert!(
+                    c.summary.chars().count() < nettx_fhir::MAX_SUMMARY_CHARS,
+                    "{}",
+                    c.summary
+                );
+            }
+            assert_eq!(cards, nettx_fhir::cds_cards(&ev));
+        }
+        Err(e) => {
+            assert_ne!(e.kind(), nettx_core::ErrorKind::Internal, "{e}");
+            if e.kind() == nettx_core::ErrorKind::Parse {
+                assert_eq!(e.field_name(), None, "{e}");
+            } else {
+                assert!(e.field_name().is_some(), "{e}");
+            }
+            assert!(!e.message().is_empty() && e.message().len() <= 1200, "{e}");
+            assert!(!e.message().contains('\n'), "{e}");
+        }
+    }
+}
