@@ -25,6 +25,9 @@ mod rows;
 mod summary;
 
 pub(crate) use pandas::{evaluate_columns, frame_columns};
+#[cfg(test)]
+pub(crate) use rows::code_of;
+pub(crate) use rows::{is_bool_field, judge, plan_columns, probe, Cell, Frame, MAX_CACHED_STRINGS};
 
 #[cfg(test)]
 #[allow(clippy::expect_used, clippy::panic)]

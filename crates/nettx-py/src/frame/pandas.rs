@@ -4,12 +4,14 @@
 
 use super::rows::*;
 use super::summary::{bytes_of, evaluate_rows, summarise};
-use crate::convert::{case_from_values, key_text, null, to_entry_value};
+use crate::arrow::python_columns;
+use crate::convert::{key_text, to_entry_value};
 use crate::errors::invalid_case;
 use crate::objects::PyEvaluation;
+use crate::output::{self, Options};
 use crate::vocab::member;
-use nettx::{DiseaseState, EntryValue, ErrorKind, Field, Site};
-use pyo3::exceptions::PyValueError;
+use nettx::{DiseaseState, EntryValue, ErrorKind, Field};
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::Value;
@@ -302,34 +304,53 @@ pub(crate) fn frame_columns(
     columns: &Bound<'_, PyAny>,
     ignore_extra_columns: bool,
 ) -> PyResult<Vec<(usize, &'static str)>> {
-    let mut entries: Vec<(String, EntryValue)> = Vec::new();
-    let mut plan: Vec<(usize, Field)> = Vec::new();
-    for (pos, label) in columns.try_iter()?.enumerate() {
-        let name = key_text(&label?);
-        let field = Field::from_name(&name);
-        if field.is_none() && ignore_extra_columns {
-            continue;
-        }
-        // Only the names are checked here: a valid site stands in for the
-        // values of `primary_site`, null for every other column.
-        let value = if field == Some(Field::PrimarySite) {
-            EntryValue::Json(Value::String(Site::Ileum.as_str().to_owned()))
-        } else {
-            null()
-        };
-        entries.push((name, value));
-        if let Some(field) = field {
-            plan.push((pos, field));
-        }
+    let mut names = Vec::new();
+    for label in columns.try_iter()? {
+        names.push(key_text(&label?));
     }
-    if let Err(e) = case_from_values(&entries) {
-        return Err(invalid_case(py, &e, None));
-    }
-    plan.sort_by_key(|(_, f)| f.index());
+    let plan = plan_columns(names, ignore_extra_columns).map_err(|e| invalid_case(py, &e, None))?;
     Ok(plan.into_iter().map(|(p, f)| (p, f.as_str())).collect())
 }
 
-pub(crate) fn i32_bytes(v: &[i32]) -> Vec<u8> {
+/// The rows of `frame` evaluated into the output schema, as Python columns.
+fn evaluate_lists<'py>(
+    py: Python<'py>,
+    frame: &Frame,
+    keep_evaluations: bool,
+) -> PyResult<Bound<'py, PyDict>> {
+    let options = Options {
+        error_columns: true,
+        evaluation_json: false,
+        keep_cases: keep_evaluations,
+    };
+    let (evaluated, batch) = py.detach(|| {
+        let evaluated = output::evaluate(frame, options);
+        let batch = output::to_batch(frame, &evaluated, options);
+        (evaluated, batch)
+    });
+    let batch = batch.map_err(|e| PyRuntimeError::new_err(format!("nettx: {e}")))?;
+    let out = python_columns(py, &[batch])?;
+    match evaluated.errors.first() {
+        Some((row, e)) => {
+            out.set_item("first_error", (*row, crate::errors::error_tuple(py, e)?))?
+        }
+        None => out.set_item("first_error", py.None())?,
+    }
+    if keep_evaluations {
+        let items = evaluated
+            .cases
+            .into_iter()
+            .map(|case| match case {
+                Some(case) => Ok(Bound::new(py, PyEvaluation::lazy(case))?.into_any()),
+                None => Ok(py.None().into_bound(py)),
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        out.set_item("evaluations", PyList::new(py, items)?)?;
+    }
+    Ok(out)
+}
+
+fn i32_bytes(v: &[i32]) -> Vec<u8> {
     bytes_of(v, i32::to_ne_bytes)
 }
 
@@ -355,8 +376,13 @@ pub(crate) fn coded<'py>(
 /// [`nettx::MAX_BATCH_CASES`] rows raise `InvalidCaseError` (kind `parse`)
 /// before any column is read (`evaluate_frame` checks first, with
 /// `check_batch_len`).
+///
+/// The result is the output schema's columns as Python columns
+/// ([`python_columns`]), with `first_error` and, when kept, `evaluations`;
+/// with `joined` (the deprecated form), the `;`-joined summary columns of
+/// [`summarise`] instead.
 #[pyfunction]
-#[pyo3(signature = (n, columns, missing, isna, keep_evaluations))]
+#[pyo3(signature = (n, columns, missing, isna, keep_evaluations, joined = false))]
 pub(crate) fn evaluate_columns<'py>(
     py: Python<'py>,
     n: usize,
@@ -364,6 +390,7 @@ pub(crate) fn evaluate_columns<'py>(
     missing: &Bound<'py, PyTuple>,
     isna: Option<Bound<'py, PyAny>>,
     keep_evaluations: bool,
+    joined: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     nettx::check_batch_len(n).map_err(|e| invalid_case(py, &e, None))?;
     let missing = MissingValues {
@@ -377,6 +404,9 @@ pub(crate) fn evaluate_columns<'py>(
         let field = Field::from_name(&name)
             .ok_or_else(|| PyValueError::new_err(format!("nettx: {name:?} is not a field")))?;
         read_column(&mut frame, field, &kind, &data, &extra, &missing)?;
+    }
+    if !joined {
+        return evaluate_lists(py, &frame, keep_evaluations);
     }
 
     let (evaluated, cols) = py.detach(|| {

@@ -370,3 +370,35 @@ pub(crate) fn judge(field: Field, conv: EntryValue) -> Cell {
         },
     }
 }
+
+/// Checks the column names of a table as the keys of a case would be checked
+/// (unknown names, unless `ignore_extra_columns`; a name twice; no
+/// `primary_site`), with the core's errors, and returns `(position, field)`
+/// for each case column, in field order.
+pub(crate) fn plan_columns(
+    names: impl IntoIterator<Item = String>,
+    ignore_extra_columns: bool,
+) -> Result<Vec<(usize, Field)>, Error> {
+    let mut entries: Vec<(String, EntryValue)> = Vec::new();
+    let mut plan: Vec<(usize, Field)> = Vec::new();
+    for (pos, name) in names.into_iter().enumerate() {
+        let field = Field::from_name(&name);
+        if field.is_none() && ignore_extra_columns {
+            continue;
+        }
+        // Only the names are checked here: a valid site stands in for the
+        // values of `primary_site`, null for every other column.
+        let value = if field == Some(Field::PrimarySite) {
+            EntryValue::Json(Value::String(Site::Ileum.as_str().to_owned()))
+        } else {
+            null()
+        };
+        entries.push((name, value));
+        if let Some(field) = field {
+            plan.push((pos, field));
+        }
+    }
+    case_from_values(&entries)?;
+    plan.sort_by_key(|(_, f)| f.index());
+    Ok(plan)
+}
