@@ -18,7 +18,8 @@ nettx.InvalidCaseError: field error in `tumor_size_cm`: tumor_size_cm must be be
 
 Entry points: :func:`evaluate`, :func:`evaluate_json`, :func:`evaluate_many`,
 :func:`evaluate_frame` (pandas) and :func:`evaluate_arrow` (pyarrow, Polars,
-DuckDB, Spark via :mod:`nettx.spark`);  Every decision, text and citation comes from the
+DuckDB, Spark via :mod:`nettx.spark`); :func:`summarize` shows a cohort's
+results at a glance. Every decision, text and citation comes from the
 Rust core shared with the C library and the command line, so every language
 gives the same answer, byte for byte (:meth:`Evaluation.to_json`).
 
@@ -28,6 +29,7 @@ every recommendation before acting.
 
 from ._errors import InvalidCaseError, NettxError
 from ._frame import evaluate_frame
+from ._summary import CohortSummary, MissingField, summarize
 from ._native import (
     DISCLAIMER,
     ENGINE_VERSION,
@@ -84,6 +86,7 @@ __all__ = [
     "evaluate_many",
     "evaluate_frame",
     "evaluate_arrow",
+    "summarize",
     # objects
     "Case",
     "Evaluation",
@@ -91,6 +94,8 @@ __all__ = [
     "Missing",
     "TraceEntry",
     "ArrowResult",
+    "CohortSummary",
+    "MissingField",
     # errors
     "NettxError",
     "InvalidCaseError",
