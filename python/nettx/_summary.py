@@ -124,20 +124,24 @@ class CohortSummary:
 
 _COLOURS = ["#1f5f8b", "#5b9bd5", "#a9cce3", "#d5d8dc"]
 _ROW = 18
-_LABEL = 250
 _BAR = 260
+
+
+def _label_width(labels: Sequence[str]) -> int:
+    """Room for the longest label at 12 px (capitals take up to 8.5 px)."""
+    return max(80, int(8.5 * max((len(label) for label in labels), default=0)) + 12)
 
 
 def _by_count(d: Mapping[str, int]) -> List[Tuple[str, int]]:
     return sorted(d.items(), key=lambda item: -item[1])
 
 
-def _svg_open(title: str, rows: int) -> str:
+def _svg_open(title: str, rows: int, label: int) -> str:
     height = max(rows, 1) * _ROW + 4
     return (
         f"<h4 style=\"margin:.7em 0 .2em 0\">{html.escape(title)}</h4>"
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{html.escape(title)}" '
-        f'width="{_LABEL + _BAR + 90}" height="{height}" style="font-size:12px">'
+        f'width="{label + _BAR + 90}" height="{height}" style="font-size:12px">'
     )
 
 
@@ -151,7 +155,8 @@ def _chart(
     share of ``total``."""
     if not items:
         return f"<h4 style=\"margin:.7em 0 .2em 0\">{html.escape(title)}</h4><div>none</div>"
-    out = [_svg_open(title, len(items))]
+    left = _label_width([label for label, _ in items])
+    out = [_svg_open(title, len(items), left)]
     for i, (label, count) in enumerate(items):
         y = i * _ROW + 2
         width = _BAR * count / total if total else 0
@@ -160,9 +165,9 @@ def _chart(
             tip += f" — {notes[label]}"
         out.append(
             f"<g><title>{html.escape(tip)}</title>"
-            f'<text x="{_LABEL - 6}" y="{y + 12}" text-anchor="end">{html.escape(label)}</text>'
-            f'<rect x="{_LABEL}" y="{y}" width="{width:.1f}" height="{_ROW - 4}" fill="{_COLOURS[0]}"/>'
-            f'<text x="{_LABEL + width + 4:.1f}" y="{y + 12}">{count:,}</text></g>'
+            f'<text x="{left - 6}" y="{y + 12}" text-anchor="end">{html.escape(label)}</text>'
+            f'<rect x="{left}" y="{y}" width="{width:.1f}" height="{_ROW - 4}" fill="{_COLOURS[0]}"/>'
+            f'<text x="{left + width + 4:.1f}" y="{y + 12}">{count:,}</text></g>'
         )
     out.append("</svg>")
     return "".join(out)
@@ -172,11 +177,12 @@ def _stacked_chart(title: str, items: Sequence[Tuple[str, List[int]]], parts: Li
     """A horizontal stacked bar chart: a bar per item, a segment per part."""
     if not items:
         return f"<h4 style=\"margin:.7em 0 .2em 0\">{html.escape(title)}</h4><div>none</div>"
-    out = [_svg_open(title, len(items))]
+    left = _label_width([label for label, _ in items])
+    out = [_svg_open(title, len(items), left)]
     for i, (label, counts) in enumerate(items):
         y = i * _ROW + 2
-        x = float(_LABEL)
-        out.append(f'<text x="{_LABEL - 6}" y="{y + 12}" text-anchor="end">{html.escape(label)}</text>')
+        x = float(left)
+        out.append(f'<text x="{left - 6}" y="{y + 12}" text-anchor="end">{html.escape(label)}</text>')
         for k, (part, count) in enumerate(zip(parts, counts)):
             if not count:
                 continue
