@@ -91,12 +91,11 @@ _LIST_COLUMNS = ("goals", "codes", "strengths", "missing", "warnings", "preferre
 
 def _object_column(values: List[Any]) -> "Any":
     """A numpy object array holding ``values`` as they are (lists stay
-    lists, one per row)."""
+    lists, one per row; ``np.fromiter`` does not look into them, unlike
+    ``np.array`` or slice assignment)."""
     import numpy as np
 
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out
+    return np.fromiter(values, dtype=object, count=len(values))
 
 
 def _frame_from_columns(
@@ -128,7 +127,9 @@ def _frame_from_columns(
         out["error"] = pd.Categorical(result["error"])
     if "evaluation" in result:
         out["evaluation"] = _object_column(result["evaluation"])
-    return pd.DataFrame(out, index=index)
+    # copy=False: the columns stay separate arrays (no consolidation of the
+    # object columns into one block, which would copy them).
+    return pd.DataFrame(out, index=index, copy=False)
 
 
 def evaluate_frame(

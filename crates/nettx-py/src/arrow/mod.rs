@@ -23,7 +23,7 @@ use arrow_schema::{ArrowError, SchemaRef};
 use nettx::{DiseaseState, ErrorKind, Field};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyCapsule, PyDict, PyList, PyString};
+use pyo3::types::{PyBytes, PyCapsule, PyDict, PyList, PyString, PyTuple};
 use std::collections::HashMap;
 
 /// Why reading and evaluating a stream stopped.
@@ -339,7 +339,7 @@ pub(crate) fn python_columns<'py>(
             }
             _ => {
                 // A list column of dictionary strings.
-                let list = PyList::empty(py);
+                let mut rows: Vec<Bound<'py, PyAny>> = Vec::new();
                 for a in &arrays {
                     let l = a.as_list_opt::<i32>().ok_or_else(|| internal(name))?;
                     let d = l
@@ -353,28 +353,42 @@ pub(crate) fn python_columns<'py>(
                     let words: Vec<Bound<'py, PyString>> = (0..words.len())
                         .map(|k| PyString::intern(py, words.value(k)))
                         .collect();
-                    let keys = d.keys().values();
+                    let keys: &[i8] = d.keys().values();
                     let offsets = l.value_offsets();
+                    // Each distinct list is made once, as a tuple; a row gets
+                    // its own list copied from it (one allocation, no lookups).
+                    let mut made: HashMap<&[i8], Bound<'py, PyTuple>> = HashMap::new();
                     for i in 0..l.len() {
                         if l.is_null(i) {
-                            list.append(py.None())?;
+                            rows.push(py.None().into_bound(py));
                             continue;
                         }
-                        let start = offsets.get(i).copied().unwrap_or(0);
-                        let end = offsets.get(i + 1).copied().unwrap_or(start);
-                        let items: Vec<&Bound<'py, PyString>> = (start..end)
-                            .filter_map(|j| {
-                                usize::try_from(j)
-                                    .ok()
-                                    .and_then(|j| keys.get(j))
-                                    .and_then(|k| usize::try_from(*k).ok())
-                                    .and_then(|k| words.get(k))
-                            })
-                            .collect();
-                        list.append(PyList::new(py, items)?)?;
+                        let start = offsets.get(i).and_then(|o| usize::try_from(*o).ok());
+                        let end = offsets.get(i + 1).and_then(|o| usize::try_from(*o).ok());
+                        let row = match (start, end) {
+                            (Some(start), Some(end)) => keys.get(start..end),
+                            _ => None,
+                        }
+                        .ok_or_else(|| internal(name))?;
+                        let tuple = match made.get(row) {
+                            Some(t) => t,
+                            None => {
+                                let items = row
+                                    .iter()
+                                    .map(|k| {
+                                        usize::try_from(*k)
+                                            .ok()
+                                            .and_then(|k| words.get(k))
+                                            .ok_or_else(|| internal(name))
+                                    })
+                                    .collect::<PyResult<Vec<_>>>()?;
+                                made.entry(row).or_insert(PyTuple::new(py, items)?)
+                            }
+                        };
+                        rows.push(tuple.as_sequence().to_list()?.into_any());
                     }
                 }
-                out.set_item(name, list)?;
+                out.set_item(name, PyList::new(py, rows)?)?;
             }
         }
     }
