@@ -349,7 +349,7 @@ fn vocabulary_array(names: &[&str]) -> ArrayRef {
     Arc::new(StringArray::from_iter_values(names.iter()))
 }
 
-fn string_array(text: &TextPart, valid: Option<NullBuffer>) -> Result<StringArray, ArrowError> {
+fn string_array(text: TextPart, valid: Option<NullBuffer>) -> Result<StringArray, ArrowError> {
     let offsets = text
         .offsets
         .iter()
@@ -360,16 +360,17 @@ fn string_array(text: &TextPart, valid: Option<NullBuffer>) -> Result<StringArra
         .collect::<Result<Vec<i32>, _>>()?;
     StringArray::try_new(
         OffsetBuffer::new(ScalarBuffer::from(offsets)),
-        Buffer::from_vec(text.bytes.clone()),
+        Buffer::from_vec(text.bytes),
         valid,
     )
 }
 
 /// The record batch of the evaluated rows of `frame` (case identifiers from
-/// the frame).
+/// the frame). The columns' buffers move from `ev` into the batch (its
+/// errors and cases stay).
 pub(crate) fn to_batch(
     frame: &Frame,
-    ev: &Evaluated,
+    ev: &mut Evaluated,
     options: Options,
 ) -> Result<RecordBatch, ArrowError> {
     let n = ev.ok.len();
@@ -383,31 +384,37 @@ pub(crate) fn to_batch(
     };
     columns.push(Arc::new(case_ids));
     columns.push(Arc::new(BooleanArray::new(
-        BooleanBuffer::from(ev.in_scope.clone()),
+        BooleanBuffer::from(std::mem::take(&mut ev.in_scope)),
         valid.clone(),
     )));
     let disease = DictionaryArray::<Int8Type>::try_new(
-        Int8Array::new(ScalarBuffer::from(ev.disease.clone()), valid.clone()),
+        Int8Array::new(
+            ScalarBuffer::from(std::mem::take(&mut ev.disease)),
+            valid.clone(),
+        ),
         vocabulary_array(&names::<DiseaseState>()),
     )?;
     columns.push(Arc::new(disease));
-    for (column, part) in LIST_COLUMNS.iter().zip(&ev.lists) {
+    for (column, part) in LIST_COLUMNS.iter().zip(std::mem::take(&mut ev.lists)) {
         let values = DictionaryArray::<Int8Type>::try_new(
-            Int8Array::new(ScalarBuffer::from(part.keys.clone()), None),
+            Int8Array::new(ScalarBuffer::from(part.keys), None),
             vocabulary_array(&column.vocabulary()),
         )?;
         columns.push(Arc::new(ListArray::try_new(
             list_item(),
-            OffsetBuffer::new(ScalarBuffer::from(part.offsets.clone())),
+            OffsetBuffer::new(ScalarBuffer::from(part.offsets)),
             Arc::new(values),
             valid.clone(),
         )?));
     }
     columns.push(Arc::new(BooleanArray::new(
-        BooleanBuffer::from(ev.urgent.clone()),
+        BooleanBuffer::from(std::mem::take(&mut ev.urgent)),
         valid.clone(),
     )));
-    columns.push(Arc::new(string_array(&ev.digest, valid.clone())?));
+    columns.push(Arc::new(string_array(
+        std::mem::take(&mut ev.digest),
+        valid.clone(),
+    )?));
     if options.error_columns {
         let mut kinds = vec![-1i8; n];
         let mut fields: Vec<Option<&str>> = vec![None; n];
@@ -432,7 +439,10 @@ pub(crate) fn to_batch(
         columns.push(Arc::new(StringArray::from(messages)));
     }
     if options.evaluation_json {
-        columns.push(Arc::new(string_array(&ev.json, valid.clone())?));
+        columns.push(Arc::new(string_array(
+            std::mem::take(&mut ev.json),
+            valid.clone(),
+        )?));
     }
     RecordBatch::try_new(schema(options), columns)
 }
@@ -466,10 +476,10 @@ mod tests {
             evaluation_json: true,
             keep_cases: false,
         };
-        let ev = evaluate(&frame, options);
+        let mut ev = evaluate(&frame, options);
         assert_eq!(ev.errors.len(), 1);
         assert_eq!(ev.errors.first().map(|e| e.0), Some(1));
-        let batch = to_batch(&frame, &ev, options).expect("batch");
+        let batch = to_batch(&frame, &mut ev, options).expect("batch");
         assert_eq!(batch.num_rows(), 3);
         let json = batch
             .column_by_name("evaluation")

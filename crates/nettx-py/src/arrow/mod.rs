@@ -52,13 +52,13 @@ fn run(
             let len = CHUNK_ROWS.min(rows - offset);
             let chunk = batch.slice(offset, len);
             let frame = read::read_batch(&chunk, plan, &mut caches);
-            let evaluated = output::evaluate(&frame, options);
+            let mut evaluated = output::evaluate(&frame, options);
             if raise {
                 if let Some((row, e)) = evaluated.errors.first() {
                     return Err(Failure::Case(start + row, e.clone()));
                 }
             }
-            out.push(output::to_batch(&frame, &evaluated, options).map_err(Failure::Arrow)?);
+            out.push(output::to_batch(&frame, &mut evaluated, options).map_err(Failure::Arrow)?);
             offset += len;
             start += len;
         }

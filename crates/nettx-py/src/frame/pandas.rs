@@ -324,8 +324,8 @@ fn evaluate_lists<'py>(
         keep_cases: keep_evaluations,
     };
     let (evaluated, batch) = py.detach(|| {
-        let evaluated = output::evaluate(frame, options);
-        let batch = output::to_batch(frame, &evaluated, options);
+        let mut evaluated = output::evaluate(frame, options);
+        let batch = output::to_batch(frame, &mut evaluated, options);
         (evaluated, batch)
     });
     let batch = batch.map_err(|e| PyRuntimeError::new_err(format!("nettx: {e}")))?;
