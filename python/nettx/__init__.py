@@ -43,6 +43,7 @@ from ._native import (
     MAX_TUMOR_SIZE_CM,
     MIN_TUMOR_SIZE_CM,
     ArrowResult,
+    ArrowStream,
     Case,
     Evaluation,
     Missing,
@@ -94,6 +95,7 @@ __all__ = [
     "Missing",
     "TraceEntry",
     "ArrowResult",
+    "ArrowStream",
     "CohortSummary",
     "MissingField",
     # errors

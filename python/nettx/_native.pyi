@@ -20,6 +20,7 @@ from typing import (
     Tuple,
     Union,
     final,
+    overload,
 )
 
 from ._vocab import (
@@ -55,6 +56,7 @@ __all__ = [
     "MIN_TUMOR_SIZE_CM",
     "MAX_TUMOR_SIZE_CM",
     "ArrowResult",
+    "ArrowStream",
     "Case",
     "Evaluation",
     "Recommendation",
@@ -415,11 +417,37 @@ class ArrowResult:
     def to_pandas(self) -> Any:
         """The result as a ``pandas.DataFrame`` (``evaluate_frame``'s columns)."""
 
+@final
+class ArrowStream:
+    """The lazy result of ``evaluate_arrow(…, lazy=True)``: a stream that
+    evaluates each batch when its consumer asks for it; read once."""
+
+    def __arrow_c_stream__(self, requested_schema: Optional[Any] = None) -> Any:
+        """The stream as an Arrow C stream in a capsule (once)."""
+    def __arrow_c_schema__(self) -> Any:
+        """The schema as an Arrow C schema in a capsule."""
+    @property
+    def column_names(self) -> List[str]:
+        """The column names, in order."""
+    @property
+    def metadata(self) -> Dict[str, str]:
+        """The schema's metadata (guideline id, version, digest; engine)."""
+
+@overload
 def evaluate_arrow(
     data: _ArrowData,
     *,
     errors: Literal["raise", "return"] = "raise",
     full: bool = False,
     ignore_extra_columns: bool = False,
-) -> ArrowResult:
-    """Evaluates every row of Arrow data whose columns are case fields."""
+    lazy: Literal[False] = False,
+) -> ArrowResult: ...
+@overload
+def evaluate_arrow(
+    data: _ArrowData,
+    *,
+    errors: Literal["raise", "return"] = "raise",
+    full: bool = False,
+    ignore_extra_columns: bool = False,
+    lazy: Literal[True],
+) -> ArrowStream: ...

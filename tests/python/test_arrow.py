@@ -389,8 +389,28 @@ def peak():
     return int(re.search(r"VmHWM:\\s+(\\d+)", status).group(1)) / 1024
 
 before = peak()
-out = nettx.evaluate_arrow(pa.RecordBatchReader.from_batches(schema, generate()), ignore_extra_columns=True)
-assert made == list(range(batches)) and len(out) == rows_per_batch * batches
+source = pa.RecordBatchReader.from_batches(schema, generate())
+if sys.argv[2] == "lazy":
+    # Evaluated as the Parquet writer asks: nothing is held but a batch.
+    import os, tempfile
+    import pyarrow.parquet as pq
+
+    stream = pa.RecordBatchReader.from_stream(
+        nettx.evaluate_arrow(source, ignore_extra_columns=True, lazy=True)
+    )
+    assert made == []
+    rows = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        with pq.ParquetWriter(os.path.join(tmp, "out.parquet"), stream.schema) as writer:
+            for batch in stream:
+                writer.write_batch(batch)
+                rows += batch.num_rows
+                assert len(made) <= rows // rows_per_batch + 1
+        assert pq.ParquetFile(os.path.join(tmp, "out.parquet")).metadata.num_rows == rows
+else:
+    out = nettx.evaluate_arrow(source, ignore_extra_columns=True)
+    rows = len(out)
+assert made == list(range(batches)) and rows == rows_per_batch * batches
 print(rows_per_batch * batches * pad / 2**20, peak() - before)
 """
 
@@ -402,9 +422,9 @@ def test_a_stream_is_evaluated_batch_by_batch_in_bounded_memory() -> None:
     # grows by about one batch's worth (the producer's and ours) plus the
     # result (about 90 bytes a row). Measured in fresh interpreters, whose
     # peaks are their own.
-    def run(batches: int) -> Tuple[float, float]:
+    def run(batches: int, mode: str = "eager") -> Tuple[float, float]:
         done = subprocess.run(
-            [sys.executable, "-c", _STREAM_SCRIPT, str(batches)], capture_output=True, text=True, check=True
+            [sys.executable, "-c", _STREAM_SCRIPT, str(batches), mode], capture_output=True, text=True, check=True
         )
         input_mib, grown_mib = map(float, done.stdout.split())
         return input_mib, grown_mib
@@ -414,6 +434,52 @@ def test_a_stream_is_evaluated_batch_by_batch_in_bounded_memory() -> None:
     assert large_input - small_input > 1000
     assert small_grown < 500, small_grown
     assert large_grown - small_grown < (large_input - small_input) / 10, (small_grown, large_grown)
+    # Lazily, into a Parquet writer: the result is not held either, so the
+    # peak does not grow with the rows at all (here by less than 2 % of the input).
+    lazy_small = run(4, "lazy")[1]
+    lazy_large = run(16, "lazy")[1]
+    assert lazy_large - lazy_small < (large_input - small_input) / 50, (lazy_small, lazy_large)
+    assert lazy_large < large_grown, (lazy_large, large_grown)
+
+
+def test_a_lazy_stream_evaluates_as_it_is_read() -> None:
+    cases = random_cases(100_000)
+    table = arrow_table(cases)
+    want = pa.table(nettx.evaluate_arrow(table, full=True))
+    batches = table.to_batches(max_chunksize=30_000)
+    pulled: List[int] = []
+
+    def generate() -> Iterator[pa.RecordBatch]:
+        for i, b in enumerate(batches):
+            pulled.append(i)
+            yield b
+
+    stream = nettx.evaluate_arrow(pa.RecordBatchReader.from_batches(table.schema, generate()), full=True, lazy=True)
+    assert isinstance(stream, nettx.ArrowStream) and pulled == []
+    assert stream.metadata["nettx.guideline.digest"] == nettx.GUIDELINE_DIGEST
+    reader = pa.RecordBatchReader.from_stream(stream)
+    first = reader.read_next_batch()
+    assert pulled == [0] and first.num_rows == 30_000
+    got = pa.Table.from_batches([first, *reader], schema=reader.schema)
+    assert pulled == [0, 1, 2, 3]
+    assert got.equals(want)
+    with pytest.raises(RuntimeError, match="once"):
+        stream.__arrow_c_stream__()
+    # DuckDB reads it too.
+    stream = nettx.evaluate_arrow(table, lazy=True)
+    assert duckdb.sql("SELECT count(*) FROM stream").fetchall() == [(len(cases),)]
+
+
+def test_a_refused_row_ends_a_lazy_stream_with_its_message() -> None:
+    bad = pa.table({"primary_site": ["ileum"] * 70_000 + ["nowhere"]})
+    with pytest.raises(nettx.InvalidCaseError) as info:
+        nettx.evaluate_arrow(bad)
+    with pytest.raises(pa.ArrowInvalid) as lazy:
+        pa.table(nettx.evaluate_arrow(bad, lazy=True))
+    assert str(info.value) in str(lazy.value)
+    # errors="return" reports it in its row instead.
+    out = pa.table(nettx.evaluate_arrow(bad, errors="return", lazy=True))
+    assert out.column("error").to_pylist()[70_000] == info.value.message
 
 
 def test_the_evaluation_column_is_the_json_of_evaluate() -> None:

@@ -185,5 +185,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(frame::evaluate_columns, m)?)?;
     m.add_function(wrap_pyfunction!(arrow::evaluate_arrow, m)?)?;
     m.add_class::<arrow::PyArrowResult>()?;
+    m.add_class::<arrow::PyArrowStream>()?;
     Ok(())
 }

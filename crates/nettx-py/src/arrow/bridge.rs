@@ -106,6 +106,16 @@ pub(crate) fn export_stream<'py>(
     PyCapsule::new(py, stream, Some(CString::from(STREAM)))
 }
 
+/// A new capsule holding a stream of whatever `reader` yields, read when
+/// the consumer asks for each batch.
+pub(crate) fn export_reader<'py>(
+    py: Python<'py>,
+    reader: Reader,
+) -> PyResult<Bound<'py, PyCapsule>> {
+    let stream = FFI_ArrowArrayStream::new(reader);
+    PyCapsule::new(py, stream, Some(CString::from(STREAM)))
+}
+
 /// A new capsule holding `schema`.
 pub(crate) fn export_schema<'py>(
     py: Python<'py>,

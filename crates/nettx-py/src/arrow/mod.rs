@@ -18,13 +18,14 @@ use crate::output::{self, Options, CHUNK_ROWS};
 use crate::vocab::member;
 use arrow_array::cast::AsArray;
 use arrow_array::types::Int8Type;
-use arrow_array::{Array, RecordBatch};
+use arrow_array::{Array, RecordBatch, RecordBatchReader};
 use arrow_schema::{ArrowError, SchemaRef};
 use nettx::{DiseaseState, ErrorKind, Field};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyCapsule, PyDict, PyList, PyString, PyTuple};
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 /// Why reading and evaluating a stream stopped.
 enum Failure {
@@ -34,34 +35,126 @@ enum Failure {
     Arrow(ArrowError),
 }
 
+/// Reads the batches of a stream and evaluates them, one output batch (of
+/// at most [`CHUNK_ROWS`] rows) at a time.
+struct Evaluator {
+    reader: bridge::Reader,
+    plan: Vec<(usize, Field)>,
+    caches: Vec<read::ColumnCache>,
+    options: Options,
+    raise: bool,
+    /// The input batch being read, and how far.
+    pending: Option<(RecordBatch, usize)>,
+    /// Rows read before the pending slice (for the rows of errors).
+    start: usize,
+    /// Set after an error: the stream ends.
+    done: bool,
+    schema: SchemaRef,
+}
+
+impl Evaluator {
+    fn new(
+        reader: bridge::Reader,
+        plan: Vec<(usize, Field)>,
+        options: Options,
+        raise: bool,
+    ) -> Self {
+        let caches = plan.iter().map(|_| Default::default()).collect();
+        Evaluator {
+            reader,
+            plan,
+            caches,
+            options,
+            raise,
+            pending: None,
+            start: 0,
+            done: false,
+            schema: output::schema(options),
+        }
+    }
+
+    /// The next output batch: `None` at the end of the input.
+    fn next_batch(&mut self) -> Option<Result<RecordBatch, Failure>> {
+        if self.done {
+            return None;
+        }
+        loop {
+            if let Some((batch, offset)) = self.pending.take() {
+                if offset < batch.num_rows() {
+                    let len = CHUNK_ROWS.min(batch.num_rows() - offset);
+                    let chunk = batch.slice(offset, len);
+                    self.pending = Some((batch, offset + len));
+                    let result = self.evaluate(&chunk);
+                    self.start += len;
+                    if result.is_err() {
+                        self.done = true;
+                    }
+                    return Some(result);
+                }
+            }
+            match self.reader.next()? {
+                Ok(batch) => self.pending = Some((batch, 0)),
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(Failure::Arrow(e)));
+                }
+            }
+        }
+    }
+
+    fn evaluate(&mut self, chunk: &RecordBatch) -> Result<RecordBatch, Failure> {
+        let frame = read::read_batch(chunk, &self.plan, &mut self.caches);
+        let mut evaluated = output::evaluate(&frame, self.options);
+        if self.raise {
+            if let Some((row, e)) = evaluated.errors.first() {
+                return Err(Failure::Case(self.start + row, e.clone()));
+            }
+        }
+        output::to_batch(&frame, &mut evaluated, self.options).map_err(Failure::Arrow)
+    }
+}
+
+/// The evaluator as an Arrow reader, for a lazy stream: a refused row ends
+/// the stream with an error saying what `InvalidCaseError` would.
+impl Iterator for Evaluator {
+    type Item = Result<RecordBatch, ArrowError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_batch().map(|r| {
+            r.map_err(|f| match f {
+                Failure::Arrow(e) => e,
+                Failure::Case(row, e) => {
+                    let place = match e.field_name() {
+                        Some(field) => format!("{} error in `{field}`", e.kind()),
+                        None => format!("{} error", e.kind()),
+                    };
+                    ArrowError::InvalidArgumentError(format!(
+                        "nettx: row {row}: {place}: {}",
+                        e.message()
+                    ))
+                }
+            })
+        })
+    }
+}
+
+impl RecordBatchReader for Evaluator {
+    fn schema(&self) -> SchemaRef {
+        self.schema.clone()
+    }
+}
+
 /// Reads every batch of `reader` and evaluates it, batch by batch.
 fn run(
     reader: bridge::Reader,
-    plan: &[(usize, Field)],
+    plan: Vec<(usize, Field)>,
     options: Options,
     raise: bool,
 ) -> Result<Vec<RecordBatch>, Failure> {
-    let mut caches: Vec<read::ColumnCache> = plan.iter().map(|_| Default::default()).collect();
+    let mut evaluator = Evaluator::new(reader, plan, options, raise);
     let mut out = Vec::new();
-    let mut start = 0usize;
-    for batch in reader {
-        let batch = batch.map_err(Failure::Arrow)?;
-        let rows = batch.num_rows();
-        let mut offset = 0;
-        while offset < rows {
-            let len = CHUNK_ROWS.min(rows - offset);
-            let chunk = batch.slice(offset, len);
-            let frame = read::read_batch(&chunk, plan, &mut caches);
-            let mut evaluated = output::evaluate(&frame, options);
-            if raise {
-                if let Some((row, e)) = evaluated.errors.first() {
-                    return Err(Failure::Case(start + row, e.clone()));
-                }
-            }
-            out.push(output::to_batch(&frame, &mut evaluated, options).map_err(Failure::Arrow)?);
-            offset += len;
-            start += len;
-        }
+    while let Some(batch) = evaluator.next_batch() {
+        out.push(batch?);
     }
     Ok(out)
 }
@@ -92,15 +185,24 @@ fn run(
 /// ``error_kind``, ``error_field`` and ``error`` say why; with ``full=True``
 /// the column ``evaluation`` holds each row's full evaluation as JSON (the
 /// bytes of ``Evaluation.to_json``).
+///
+/// With ``lazy=True`` nothing is read yet: the result is an ``ArrowStream``
+/// that reads, evaluates and hands on one batch each time its consumer asks
+/// for one (``pyarrow.RecordBatchReader.from_stream``, a Parquet writer,
+/// DuckDB's ``COPY … TO``), so that input and output pass through in bounded
+/// memory. It can be read once. A refused row then ends the stream with
+/// the consumer's error (pyarrow: ``ArrowInvalid``) saying what
+/// ``InvalidCaseError`` would; ``errors="return"`` avoids that.
 #[pyfunction]
-#[pyo3(signature = (data, *, errors = "raise", full = false, ignore_extra_columns = false))]
+#[pyo3(signature = (data, *, errors = "raise", full = false, ignore_extra_columns = false, lazy = false))]
 pub(crate) fn evaluate_arrow(
     py: Python<'_>,
     data: &Bound<'_, PyAny>,
     errors: &str,
     full: bool,
     ignore_extra_columns: bool,
-) -> PyResult<PyArrowResult> {
+    lazy: bool,
+) -> PyResult<Py<PyAny>> {
     let raise = match errors {
         "raise" => true,
         "return" => false,
@@ -119,8 +221,21 @@ pub(crate) fn evaluate_arrow(
         evaluation_json: full,
         keep_cases: false,
     };
-    match py.detach(|| run(reader, &plan, options, raise)) {
-        Ok(batches) => Ok(PyArrowResult::new(output::schema(options), batches)),
+    if lazy {
+        let evaluator = Evaluator::new(reader, plan, options, raise);
+        return Ok(PyArrowStream {
+            schema: evaluator.schema.clone(),
+            evaluator: Mutex::new(Some(evaluator)),
+        }
+        .into_pyobject(py)?
+        .into_any()
+        .unbind());
+    }
+    match py.detach(|| run(reader, plan, options, raise)) {
+        Ok(batches) => Ok(PyArrowResult::new(output::schema(options), batches)
+            .into_pyobject(py)?
+            .into_any()
+            .unbind()),
         Err(Failure::Case(row, e)) => Err(invalid_case(py, &e, Some(row))),
         Err(Failure::Arrow(e)) => Err(nettx_error(
             py,
@@ -243,6 +358,72 @@ impl PyArrowResult {
             self.rows,
             self.batches.len(),
             self.column_names().join(", ")
+        )
+    }
+}
+
+/// The lazy result of ``evaluate_arrow(…, lazy=True)``: a stream that
+/// evaluates each batch when its consumer asks for it. It can be read once.
+#[pyclass(module = "nettx", name = "ArrowStream", frozen)]
+pub(crate) struct PyArrowStream {
+    schema: SchemaRef,
+    evaluator: Mutex<Option<Evaluator>>,
+}
+
+#[pymethods]
+impl PyArrowStream {
+    /// The stream as an Arrow C stream in a capsule; it evaluates each batch
+    /// when the consumer asks for it. A second call raises ``RuntimeError``.
+    /// ``requested_schema`` is not supported and ignored.
+    #[pyo3(signature = (requested_schema = None))]
+    fn __arrow_c_stream__<'py>(
+        &self,
+        py: Python<'py>,
+        requested_schema: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyCapsule>> {
+        let _ = requested_schema;
+        let evaluator = self
+            .evaluator
+            .lock()
+            .map_err(|_| PyRuntimeError::new_err("nettx: the stream's lock is poisoned"))?
+            .take()
+            .ok_or_else(|| {
+                PyRuntimeError::new_err("nettx: an ArrowStream can be read only once")
+            })?;
+        bridge::export_reader(py, Box::new(evaluator))
+    }
+
+    /// The schema as an Arrow C schema in a capsule.
+    fn __arrow_c_schema__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyCapsule>> {
+        bridge::export_schema(py, &self.schema)
+    }
+
+    /// The column names, in order.
+    #[getter]
+    fn column_names(&self) -> Vec<String> {
+        self.schema
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect()
+    }
+
+    /// The schema's metadata (the guideline's id, version and digest; the
+    /// engine).
+    #[getter]
+    fn metadata(&self) -> HashMap<String, String> {
+        self.schema
+            .metadata()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
+    fn __repr__(&self) -> String {
+        let read = self.evaluator.lock().map(|e| e.is_none()).unwrap_or(true);
+        format!(
+            "<nettx.ArrowStream: {}>",
+            if read { "read" } else { "not read yet" }
         )
     }
 }
