@@ -4,7 +4,7 @@ over evaluate, and Spark local[2] (figures in BENCHMARKS.md, "## Arrow").
 
     tests/python/run.sh                   # builds and installs nettx (and pyarrow, polars, duckdb, pyspark) into .venv
     .venv/bin/python benches/arrow_bench.py --rows 1000000
-    .venv/bin/python benches/arrow_bench.py --rows 10000000 --only arrow,stream,polars,duckdb
+    .venv/bin/python benches/arrow_bench.py --rows 10000000 --only arrow,stream,lazy,polars,duckdb
 
 A synthetic cohort of valid cases (every field sometimes unknown) is written
 once to a Parquet file; each measurement runs in a fresh process, which
@@ -30,6 +30,7 @@ from typing import Any, Callable, Dict, List, Tuple
 CASES = {
     "arrow": "evaluate_arrow(pyarrow Table)",
     "stream": "evaluate_arrow(Parquet, streamed)",
+    "lazy": "evaluate_arrow(Parquet, streamed, lazy=True) into a Parquet writer",
     "polars": "evaluate_arrow(Polars DataFrame)",
     "duckdb": "evaluate_arrow(DuckDB relation, scanning Parquet)",
     "arrow_pandas": "evaluate_arrow(Table).to_pandas()",
@@ -133,6 +134,18 @@ def measure(case: str, path: str) -> Dict[str, Any]:
         t0 = t()
         out = nettx.evaluate_arrow(pa.RecordBatchReader.from_batches(f.schema_arrow, f.iter_batches()))
         evaluation = t() - t0  # includes reading and decoding the Parquet file
+    elif case == "lazy":
+        f = pq.ParquetFile(path)
+        t0 = t()
+        stream = nettx.evaluate_arrow(
+            pa.RecordBatchReader.from_batches(f.schema_arrow, f.iter_batches()), lazy=True
+        )
+        reader = pa.RecordBatchReader.from_stream(stream)
+        with pq.ParquetWriter(path + ".out", reader.schema) as writer:
+            for batch in reader:
+                writer.write_batch(batch)
+        evaluation = t() - t0  # includes reading the input and writing the result
+        out = None
     elif case == "polars":
         import polars as pl
 
