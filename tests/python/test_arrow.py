@@ -76,6 +76,17 @@ def test_a_random_cohort_equals_evaluate_many_in_several_batches() -> None:
     assert pa.table(small).equals(pa.table(result).drop_columns(["evaluation"]))
 
 
+def test_a_sliced_table_reads_only_its_rows() -> None:
+    # A slice of a list column keeps the whole column's items, with offsets
+    # that do not start at 0; every 65,536-row slice of it is read alone.
+    cases = random_cases(150_000, seed=21)
+    for c in cases[::3]:
+        c["complications"] = ["bleeding", "other"][: len(c["case_id"]) % 3]
+    sliced = arrow_table(cases).slice(70_001, 70_000)
+    assert sliced.column("complications").chunk(0).offset == 70_001
+    check_rows(nettx.evaluate_arrow(sliced, full=True), cases[70_001:140_001])
+
+
 def test_the_output_schema_is_stable_and_documented() -> None:
     result = nettx.evaluate_arrow(arrow_table([{"primary_site": "ileum"}]))
     schema = pa.table(result).schema

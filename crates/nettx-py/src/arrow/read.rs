@@ -240,6 +240,16 @@ fn read_complications(frame: &mut Frame, array: &ArrayRef, cache: &mut ColumnCac
             (list.values().clone(), offsets)
         }
     };
+    // Only this slice's items: a slice of a long list column shares the
+    // whole column's items, which must not be read once per slice.
+    let lo = offsets.first().copied().unwrap_or(0);
+    let hi = offsets.last().copied().unwrap_or(lo).max(lo);
+    let (items, offsets) = if hi <= items.len() {
+        let offsets: Vec<usize> = offsets.iter().map(|o| o.saturating_sub(lo)).collect();
+        (items.slice(lo, hi - lo), offsets)
+    } else {
+        (items, offsets)
+    };
     // Bits of each item: `None` when not a string the core takes alone.
     let item_bits: Vec<Option<u8>> = match items.as_any_dictionary_opt() {
         Some(dict) => {
