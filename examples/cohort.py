@@ -57,16 +57,16 @@ def main() -> None:
     cohort = synthetic_cohort(10_000)
     results = nettx.evaluate_frame(cohort, full=True)
 
-    print("Preferred recommendations (codes joined by ';'):")
-    print(results["preferred"].value_counts().head(10).to_string())
+    print("Preferred recommendations (each list of codes):")
+    print(results["preferred"].map(tuple).value_counts().head(10).to_string())
     print()
     print("Every recommendation, counted once per patient:")
-    counts = results["codes"].astype(str).str.split(";").explode().value_counts()
+    counts = results["codes"].explode().value_counts()
     print(counts.to_string())
     print()
     print(f"Urgent: {int(results['urgent'].sum())} patients; out of scope: {int((~results['in_scope']).sum())}")
-    missing = results["missing"].astype(str).str.split(";").explode()
-    print("Most often missing:", missing[missing != ""].value_counts().head(3).to_dict())
+    missing = results["missing"].explode().dropna()
+    print("Most often missing:", missing.value_counts().head(3).to_dict())
     print()
 
     # One patient in full: the first with carcinoid syndrome and metastases.

@@ -16,8 +16,10 @@ Traceback (most recent call last):
     ...
 nettx.InvalidCaseError: field error in `tumor_size_cm`: tumor_size_cm must be between 0.01 and 30 cm, got -2; ...
 
-Entry points: :func:`evaluate`, :func:`evaluate_json`, :func:`evaluate_many`
-and :func:`evaluate_frame`. Every decision, text and citation comes from the
+Entry points: :func:`evaluate`, :func:`evaluate_json`, :func:`evaluate_many`,
+:func:`evaluate_frame` (pandas) and :func:`evaluate_arrow` (pyarrow, Polars,
+DuckDB, Spark via :mod:`nettx.spark`); :func:`summarize` shows a cohort's
+results at a glance. Every decision, text and citation comes from the
 Rust core shared with the C library and the command line, so every language
 gives the same answer, byte for byte (:meth:`Evaluation.to_json`).
 
@@ -25,11 +27,10 @@ This is decision support for a clinician, who reviews the cited basis of
 every recommendation before acting.
 """
 
-from __future__ import annotations
-
 from . import fhir
 from ._errors import InvalidCaseError, NettxError
 from ._frame import evaluate_frame
+from ._summary import CohortSummary, MissingField, summarize
 from ._native import (
     DISCLAIMER,
     ENGINE_VERSION,
@@ -42,6 +43,8 @@ from ._native import (
     MAX_NESTING_DEPTH,
     MAX_TUMOR_SIZE_CM,
     MIN_TUMOR_SIZE_CM,
+    ArrowResult,
+    ArrowStream,
     Case,
     Evaluation,
     Missing,
@@ -50,6 +53,7 @@ from ._native import (
     Warning,
     __version__,
     evaluate,
+    evaluate_arrow,
     evaluate_json,
     evaluate_many,
     guideline,
@@ -74,32 +78,6 @@ from ._vocab import (
     WarningCode,
 )
 
-# The public Python-level names report the package as their module (in
-# tracebacks, reprs and documentation), not the private module they live in.
-for _public in (
-    NettxError,
-    InvalidCaseError,
-    evaluate_frame,
-    Category,
-    Code,
-    Complication,
-    DiseaseState,
-    ErrorKind,
-    Field,
-    Goal,
-    Histology,
-    Intent,
-    Rule,
-    Site,
-    Source,
-    SsaResponse,
-    Strength,
-    Urgency,
-    WarningCode,
-):
-    _public.__module__ = __name__
-del _public
-
 # `Warning` is public (``nettx.Warning``) but left out of ``__all__``, so that
 # ``from nettx import *`` does not shadow the built-in ``Warning`` exception.
 __all__ = [
@@ -109,6 +87,8 @@ __all__ = [
     "evaluate_json",
     "evaluate_many",
     "evaluate_frame",
+    "evaluate_arrow",
+    "summarize",
     "fhir",
     # objects
     "Case",
@@ -116,6 +96,10 @@ __all__ = [
     "Recommendation",
     "Missing",
     "TraceEntry",
+    "ArrowResult",
+    "ArrowStream",
+    "CohortSummary",
+    "MissingField",
     # errors
     "NettxError",
     "InvalidCaseError",
@@ -151,3 +135,12 @@ __all__ = [
     "MIN_TUMOR_SIZE_CM",
     "MAX_TUMOR_SIZE_CM",
 ]
+
+# The public Python-level names (defined in the package's private modules)
+# report the package as their module, in tracebacks, reprs and
+# documentation; the native ones say so themselves.
+for _name in __all__:
+    _public = globals()[_name]
+    if getattr(_public, "__module__", "").startswith("nettx._") and _public.__module__ != "nettx._native":
+        _public.__module__ = __name__
+del _name, _public

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, List, Literal, Tuple
+import contextlib
+import gc
+import warnings
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Literal, Optional, Tuple
 
 from . import _native
 from ._errors import InvalidCaseError
@@ -68,12 +71,74 @@ def _categorical(codes: bytes, categories: List[Any], wide: bool = True) -> "pd.
     return pd.Categorical.from_codes(np.frombuffer(codes, dtype=np.int8), categories=index)
 
 
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pauses the cyclic garbage collector while millions of small lists
+    are made (one per row and list column): they hold only strings, so no
+    cycle can form, and collections triggered by their count would
+    otherwise double the time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+_LIST_COLUMNS = ("goals", "codes", "strengths", "missing", "warnings", "preferred")
+
+
+def _object_column(values: List[Any]) -> "Any":
+    """A numpy object array holding ``values`` as they are (lists stay
+    lists, one per row; ``np.fromiter`` does not look into them, unlike
+    ``np.array`` or slice assignment)."""
+    import numpy as np
+
+    return np.fromiter(values, dtype=object, count=len(values))
+
+
+def _frame_from_columns(
+    result: Dict[str, Any], index: Any, errors: Optional[str] = None
+) -> "pd.DataFrame":
+    """The DataFrame of the output schema (docs/ARROW.md) from the native
+    module's Python columns: lists as Python lists of strings, the disease
+    state as a categorical, ``in_scope`` and ``urgent`` as booleans (nullable
+    when ``errors`` is ``"return"``), and the error columns with
+    ``errors="return"``."""
+    import numpy as np
+    import pandas as pd
+
+    ok = np.frombuffer(result["ok"], dtype=np.uint8).astype(bool)
+    out: Dict[str, Any] = {}
+    out["case_id"] = _object_column(result["case_id"])
+    in_scope = np.frombuffer(result["in_scope"], dtype=np.uint8).astype(bool)
+    urgent = np.frombuffer(result["urgent"], dtype=np.uint8).astype(bool)
+    returned = errors == "return" or (errors is None and "error_kind" in result)
+    out["in_scope"] = pd.arrays.BooleanArray(in_scope, ~ok) if returned else in_scope
+    out["disease_state"] = _categorical(result["disease_state"], result["disease_states"], wide=False)
+    for name in _LIST_COLUMNS:
+        out[name] = _object_column(result[name])
+    out["urgent"] = pd.arrays.BooleanArray(urgent, ~ok) if returned else urgent
+    out["case_digest"] = _object_column(result["case_digest"])
+    if returned and "error_kind" in result:
+        out["error_kind"] = _categorical(result["error_kind"], result["error_kinds"], wide=False)
+        out["error_field"] = pd.Categorical(result["error_field"])
+        out["error"] = pd.Categorical(result["error"])
+    if "evaluation" in result:
+        out["evaluation"] = _object_column(result["evaluation"])
+    # copy=False: the columns stay separate arrays (no consolidation of the
+    # object columns into one block, which would copy them).
+    return pd.DataFrame(out, index=index, copy=False)
+
+
 def evaluate_frame(
     df: "pd.DataFrame",
     *,
     ignore_extra_columns: bool = False,
     errors: Literal["raise", "return"] = "raise",
     full: bool = False,
+    joined: bool = False,
 ) -> "pd.DataFrame":
     """Evaluates every row of a DataFrame whose columns are case fields.
 
@@ -87,42 +152,58 @@ def evaluate_frame(
     complications (or ``None``). Values are
     checked as in ``evaluate``: a boolean field takes booleans only.
 
-    Returns a DataFrame with the input's index and the columns
+    Returns a DataFrame with the input's index and the columns of the output
+    schema (docs/ARROW.md, the same as ``evaluate_arrow``'s):
 
-    - ``in_scope`` (bool), ``urgent`` (bool: any urgent recommendation),
-    - ``disease_state`` (categorical of ``DiseaseState``),
-    - ``preferred`` and ``codes`` (categoricals: the preferred and all
-      recommendation codes in output order, joined by ``";"``),
-    - ``missing`` and ``warnings`` (categoricals: missing fields and warning
-      codes joined by ``";"``, ``""`` for none),
+    - ``case_id`` (the input's, or ``None``),
+    - ``in_scope`` (bool), ``disease_state`` (categorical of ``DiseaseState``),
+    - ``goals``, ``codes``, ``strengths``, ``missing``, ``warnings`` and
+      ``preferred``: a list of wire names per row (``codes`` and
+      ``strengths`` in the order of the recommendations; ``preferred`` the
+      codes of the preferred ones),
+    - ``urgent`` (bool: any urgent recommendation), ``case_digest`` (str),
     - with ``full=True``, ``evaluation``: the ``Evaluation`` of each row
       (computed when first used; keeps about 0.3 kB per row).
 
+    ``joined=True`` (deprecated, warns) gives the earlier columns instead:
+    ``in_scope``, ``disease_state``, ``preferred``, ``codes``, ``urgent``,
+    ``missing`` and ``warnings``, the lists as categoricals of strings joined
+    by ``";"``, and ``error`` before ``error_kind`` and ``error_field``.
+
     A frame of more than ``MAX_BATCH_CASES`` rows raises ``InvalidCaseError``
-    (kind ``parse``, no field, no row) before anything is read; split it.
+    (kind ``parse``, no field, no row) before anything is read; split it, or
+    use ``evaluate_arrow``, which streams.
     A row that cannot be evaluated raises ``InvalidCaseError`` with its
     position (``row``) and index label (``label``), unless ``errors`` is
-    ``"return"``: then such rows get missing results, ``in_scope`` and
-    ``urgent`` become nullable booleans, and the columns ``error`` (the
-    message), ``error_kind`` and ``error_field`` say what is wrong.
+    ``"return"``: then such rows get missing results (``None`` lists),
+    ``in_scope`` and ``urgent`` become nullable booleans, and the columns
+    ``error_kind``, ``error_field`` and ``error`` (the message) say what is
+    wrong.
 
     The work runs in native code, column by column, with the interpreter
-    released and on all cores: no Python object is made per row unless
-    ``full`` asks for it.
+    released and on all cores.
     """
-    import numpy as np
     import pandas as pd
 
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"evaluate_frame takes a pandas DataFrame, got {type(df).__name__}")
     if errors not in ("raise", "return"):
         raise ValueError(f'errors must be "raise" or "return", got {errors!r}')
+    if joined:
+        warnings.warn(
+            "evaluate_frame(joined=True) is deprecated: the result's list columns "
+            "(codes, preferred, missing, warnings, …) hold lists; join them yourself "
+            "if you need strings",
+            DeprecationWarning,
+            stacklevel=2,
+        )
     _native.check_batch_len(len(df))
 
     plan = _native.frame_columns(list(df.columns), ignore_extra_columns)
     columns = [_payload(field, df.iloc[:, position]) for position, field in plan]
     n = len(df)
-    result = _native.evaluate_columns(n, columns, (pd.NA, pd.NaT), pd.isna, full)
+    with _no_gc():
+        result = _native.evaluate_columns(n, columns, (pd.NA, pd.NaT), pd.isna, full, joined)
 
     first_error = result["first_error"]
     if first_error is not None and errors == "raise":
@@ -130,11 +211,25 @@ def evaluate_frame(
         raise InvalidCaseError(
             message, kind=kind, field=field, row=row, label=df.index[row], document=document
         )
+    if joined:
+        return _joined_frame(result, df.index, n, errors, full)
+    out = _frame_from_columns(result, df.index, errors)
+    if full:
+        out["evaluation"] = _object_column(result["evaluations"])
+    return out
+
+
+def _joined_frame(
+    result: Dict[str, Any], index: Any, n: int, errors: str, full: bool
+) -> "pd.DataFrame":
+    """The deprecated form of ``evaluate_frame``'s result (``joined=True``)."""
+    import numpy as np
+    import pandas as pd
 
     ok = np.frombuffer(result["ok"], dtype=np.uint8).astype(bool)
     in_scope = np.frombuffer(result["in_scope"], dtype=np.uint8).astype(bool)
     urgent = np.frombuffer(result["urgent"], dtype=np.uint8).astype(bool)
-    out: dict[str, Any] = {}
+    out: Dict[str, Any] = {}
     if errors == "return":
         failed = ~ok
         out["in_scope"] = pd.arrays.BooleanArray(in_scope, failed)
@@ -161,4 +256,4 @@ def evaluate_frame(
         evaluations = np.empty(n, dtype=object)
         evaluations[:] = result["evaluations"]
         out["evaluation"] = evaluations
-    return pd.DataFrame(out, index=df.index)
+    return pd.DataFrame(out, index=index)

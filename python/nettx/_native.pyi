@@ -11,13 +11,16 @@ from typing import (
     Final,
     FrozenSet,
     Iterable,
+    Literal,
     List,
     Mapping,
     Optional,
+    Protocol,
     Set,
     Tuple,
     Union,
     final,
+    overload,
 )
 
 from ._vocab import (
@@ -54,6 +57,8 @@ __all__ = [
     "MAX_RESOURCES",
     "MIN_TUMOR_SIZE_CM",
     "MAX_TUMOR_SIZE_CM",
+    "ArrowResult",
+    "ArrowStream",
     "Case",
     "Evaluation",
     "Recommendation",
@@ -73,6 +78,7 @@ __all__ = [
     "vocabularies",
     "frame_columns",
     "evaluate_columns",
+    "evaluate_arrow",
 ]
 
 _ComplicationItem = Union[Complication, str]
@@ -423,5 +429,78 @@ def evaluate_columns(
     missing: Tuple[Any, ...],
     isna: Optional[Callable[[Any], Any]],
     keep_evaluations: bool,
+    joined: bool = False,
 ) -> Dict[str, Any]:
     """Evaluates prepared DataFrame columns (see ``nettx._frame``)."""
+
+class _ArrowStreamSource(Protocol):
+    def __arrow_c_stream__(self, requested_schema: Any = ...) -> Any: ...
+
+class _ArrowArraySource(Protocol):
+    def __arrow_c_array__(self, requested_schema: Any = ...) -> Tuple[Any, Any]: ...
+
+_ArrowData = Union[_ArrowStreamSource, _ArrowArraySource]
+
+@final
+class ArrowResult:
+    """The result of ``evaluate_arrow``: record batches in nettx's output
+    schema (docs/ARROW.md), readable without copying by any Arrow library."""
+
+    def __arrow_c_stream__(self, requested_schema: Optional[Any] = None) -> Any:
+        """The result as an Arrow C stream in a capsule."""
+    def __arrow_c_schema__(self) -> Any:
+        """The schema as an Arrow C schema in a capsule."""
+    def __len__(self) -> int: ...
+    @property
+    def num_rows(self) -> int:
+        """The number of rows."""
+    @property
+    def num_batches(self) -> int:
+        """The number of record batches."""
+    @property
+    def column_names(self) -> List[str]:
+        """The column names, in order."""
+    @property
+    def metadata(self) -> Dict[str, str]:
+        """The schema's metadata (guideline id, version, digest; engine)."""
+    def to_pyarrow(self) -> Any:
+        """The result as a ``pyarrow.Table``."""
+    def to_polars(self) -> Any:
+        """The result as a ``polars.DataFrame``."""
+    def to_pandas(self) -> Any:
+        """The result as a ``pandas.DataFrame`` (``evaluate_frame``'s columns)."""
+
+@final
+class ArrowStream:
+    """The lazy result of ``evaluate_arrow(…, lazy=True)``: a stream that
+    evaluates each batch when its consumer asks for it; read once."""
+
+    def __arrow_c_stream__(self, requested_schema: Optional[Any] = None) -> Any:
+        """The stream as an Arrow C stream in a capsule (once)."""
+    def __arrow_c_schema__(self) -> Any:
+        """The schema as an Arrow C schema in a capsule."""
+    @property
+    def column_names(self) -> List[str]:
+        """The column names, in order."""
+    @property
+    def metadata(self) -> Dict[str, str]:
+        """The schema's metadata (guideline id, version, digest; engine)."""
+
+@overload
+def evaluate_arrow(
+    data: _ArrowData,
+    *,
+    errors: Literal["raise", "return"] = "raise",
+    full: bool = False,
+    ignore_extra_columns: bool = False,
+    lazy: Literal[False] = False,
+) -> ArrowResult: ...
+@overload
+def evaluate_arrow(
+    data: _ArrowData,
+    *,
+    errors: Literal["raise", "return"] = "raise",
+    full: bool = False,
+    ignore_extra_columns: bool = False,
+    lazy: Literal[True],
+) -> ArrowStream: ...

@@ -5,7 +5,8 @@
 # mypy --strict on the package and the example. Exits non-zero on any failure.
 #
 # Needs Python 3.9+ with venv and a Rust toolchain; installs its test tools
-# from PyPI (tests/python/requirements.txt) into .venv only.
+# from PyPI (tests/python/requirements.txt) into .venv only, and Java 17 for
+# the Spark test from Debian (apt-get, as root) when no Java 17+ is there.
 #
 #   tests/python/run.sh            everything
 #   tests/python/run.sh -k frame   extra arguments go to pytest
@@ -25,6 +26,20 @@ fi
 PY="$VENV/bin/python"
 "$PY" --version
 "$PY" -m pip install --quiet --disable-pip-version-check -r tests/python/requirements.txt
+
+step "Java 17+ for the Spark test (openjdk-17-jre-headless from Debian, if missing)"
+java_major() { java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1; }
+if ! command -v java >/dev/null 2>&1 || [ "$(java_major)" -lt 17 ] 2>/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null
+    else
+        echo "Java 17 is missing and cannot be installed here (needs root and apt-get):" >&2
+        echo "install openjdk-17-jre-headless; tests/python/test_spark.py needs it" >&2
+        exit 1
+    fi
+fi
+java -version 2>&1 | head -n 1
 
 step "build and install the package from source (pip install ./python)"
 # Exactly the README's command: pip builds the package with maturin (in an

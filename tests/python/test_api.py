@@ -40,6 +40,15 @@ def test_all_names_exist_and_are_documented() -> None:
     assert nettx.Warning is _native.Warning
 
 
+def test_dir_lists_only_the_public_names_and_modules() -> None:
+    import types
+
+    public = [n for n in dir(nettx) if not n.startswith("_")]
+    assert "annotations" not in public
+    extra = [n for n in public if n not in nettx.__all__ and not isinstance(getattr(nettx, n), types.ModuleType)]
+    assert extra == ["Warning"]
+
+
 def test_every_public_class_member_is_documented() -> None:
     import enum
     import inspect

@@ -48,6 +48,49 @@ def test_results_match_evaluate_row_by_row() -> None:
     assert out.index.equals(df.index)
     assert [e.to_json() for e in out["evaluation"]] == per_row(df)
     assert list(out.columns) == [
+        "case_id",
+        "in_scope",
+        "disease_state",
+        "goals",
+        "codes",
+        "strengths",
+        "missing",
+        "warnings",
+        "preferred",
+        "urgent",
+        "case_digest",
+        "evaluation",
+    ]
+    assert out["in_scope"].dtype == bool and out["urgent"].dtype == bool
+    assert isinstance(out["disease_state"].dtype, pd.CategoricalDtype)
+    assert list(out["disease_state"].cat.categories) == [d.value for d in nettx.DiseaseState]
+    for c in ("goals", "codes", "strengths", "missing", "warnings", "preferred"):
+        assert all(type(v) is list and all(type(s) is str for s in v) for v in out[c]), c
+    assert out.loc[20, "urgent"]
+    assert out.loc[20, "preferred"] == ["URGENT_SEGMENTAL_RESECTION", "SOMATOSTATIN_ANALOG", "COMPLETE_STAGING"]
+    assert out.loc[10, "missing"] == [] and out.loc[10, "warnings"] == ["HISTOLOGY_ASSUMED"]
+    assert out["case_digest"].tolist() == [e.case_digest for e in out["evaluation"]]
+    # Every row's list is its own: changing one changes no other.
+    out.loc[10, "warnings"].append("X")
+    assert out.loc[30, "warnings"] == [w.code.value for w in out.loc[30, "evaluation"].warnings]
+    # Without full, the same columns less the evaluations.
+    lean = nettx.evaluate_frame(df)
+    pd.testing.assert_frame_equal(lean, nettx.evaluate_frame(df, full=True).drop(columns="evaluation"))
+
+
+def test_the_joined_form_is_deprecated_and_unchanged() -> None:
+    df = pd.DataFrame(
+        {
+            "primary_site": ["ileum", "ileum", "rectum"],
+            "metastatic": [False, None, "no"],
+            "complications": [None, ["bleeding"], None],
+            "carcinoid_syndrome": [False, True, None],
+        },
+        index=pd.Index([10, 20, 30], name="patient"),
+    )
+    with pytest.warns(DeprecationWarning, match="joined"):
+        out = nettx.evaluate_frame(df, errors="return", full=True, joined=True)
+    assert list(out.columns) == [
         "in_scope",
         "disease_state",
         "preferred",
@@ -55,18 +98,21 @@ def test_results_match_evaluate_row_by_row() -> None:
         "urgent",
         "missing",
         "warnings",
+        "error",
+        "error_kind",
+        "error_field",
         "evaluation",
     ]
-    assert out["in_scope"].dtype == bool and out["urgent"].dtype == bool
     for c in ("disease_state", "preferred", "codes", "missing", "warnings"):
         assert isinstance(out[c].dtype, pd.CategoricalDtype)
-    assert list(out["disease_state"].cat.categories) == [d.value for d in nettx.DiseaseState]
-    assert out.loc[20, "urgent"]
-    assert out.loc[20, "preferred"] == "URGENT_SEGMENTAL_RESECTION;SOMATOSTATIN_ANALOG;COMPLETE_STAGING"
+    lists = nettx.evaluate_frame(df, errors="return")
+    for c in ("preferred", "codes", "missing", "warnings"):
+        for i in (0, 1):
+            assert out[c].iloc[i] == ";".join(lists[c].iloc[i]), (c, i)
+        assert pd.isna(out[c].iloc[2])
     assert out.loc[10, "missing"] == "" and out.loc[10, "warnings"] == "HISTOLOGY_ASSUMED"
-    # Without full, the same columns less the evaluations.
-    lean = nettx.evaluate_frame(df)
-    pd.testing.assert_frame_equal(lean, out.drop(columns="evaluation"))
+    assert out["error"].iloc[2] == lists["error"].iloc[2]
+    assert out["evaluation"].iloc[2] is None
 
 
 @pytest.mark.parametrize(
@@ -192,7 +238,7 @@ def test_columns_are_checked() -> None:
     assert (info.value.field, info.value.row) == ("note", None)
     assert "unknown field `note`" in info.value.message
     out = nettx.evaluate_frame(pd.DataFrame({**base, "note": ["x"], 3: [1]}), ignore_extra_columns=True)
-    assert out["preferred"].iloc[0] == "SMALL_BOWEL_RESECTION_WITH_MESENTERY"
+    assert out["preferred"].iloc[0] == ["SMALL_BOWEL_RESECTION_WITH_MESENTERY"]
     with pytest.raises(nettx.InvalidCaseError) as info:
         nettx.evaluate_frame(pd.DataFrame({"metastatic": [False]}))
     assert info.value.field == "primary_site"
@@ -248,7 +294,7 @@ def test_a_bad_row_in_a_batch_of_10000() -> None:
     assert list(returned.index[returned["error"].notna()]) == ["pt-00007", "pt-06789"]
     assert returned["error_kind"].dropna().tolist() == ["contradiction", "field"]
     assert returned["in_scope"].isna().sum() == 2
-    assert returned.loc["pt-00042", "preferred"] == "COMPLETE_STAGING"
+    assert returned.loc["pt-00042", "preferred"] == ["COMPLETE_STAGING"]
 
 
 def test_duplicate_and_multi_index_labels() -> None:
@@ -264,7 +310,7 @@ def test_duplicate_and_multi_index_labels() -> None:
 
 def test_the_result_counts_like_a_table() -> None:
     df = pd.DataFrame({"primary_site": ["ileum", "ileum", "colon"], "metastatic": [False, False, None]})
-    counts = nettx.evaluate_frame(df)["preferred"].value_counts()
+    counts = nettx.evaluate_frame(df)["preferred"].explode().value_counts()
     assert counts["SMALL_BOWEL_RESECTION_WITH_MESENTERY"] == 2
     assert counts["COMPLETE_STAGING"] == 1
 
@@ -407,4 +453,4 @@ def test_a_string_freed_during_the_read_is_not_taken_for_another() -> None:
         want = dict_error({"primary_site": "ileum", "complications": rows[2]})
         assert out["error"].iloc[2] == want.message
         assert want.message.startswith("complications[0] must be one of") and 'got "volvulus"' in want.message
-        assert out["preferred"].iloc[0].startswith("URGENT_SEGMENTAL_RESECTION")
+        assert out["preferred"].iloc[0][0] == "URGENT_SEGMENTAL_RESECTION"

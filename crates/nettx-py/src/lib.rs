@@ -14,6 +14,10 @@
 //! - `vocab`: the core's vocabularies as the package's enums;
 //! - `batch` and `frame`: batches evaluated with the interpreter
 //!   released, on all cores, and the column-wise DataFrame path;
+//! - `output`: evaluated rows as Arrow record batches in the stable output
+//!   schema (docs/ARROW.md), shared by `evaluate_arrow` and `evaluate_frame`;
+//! - `arrow`: `evaluate_arrow` and its result, through the Arrow PyCapsule
+//!   interface (the only `unsafe` code, in `arrow/bridge.rs`);
 //! - `errors`: the core's errors as `nettx.InvalidCaseError`;
 //! - `fhir`: FHIR records (`nettx.fhir`) through `nettx-fhir`, and the CDS
 //!   Hooks cards of an evaluation.
@@ -24,12 +28,14 @@
 
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod arrow;
 mod batch;
 mod convert;
 mod errors;
 mod fhir;
 mod frame;
 mod objects;
+mod output;
 mod vocab;
 
 use convert::{case_from_object, CaseInputError};
@@ -186,5 +192,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(vocab::vocabularies, m)?)?;
     m.add_function(wrap_pyfunction!(frame::frame_columns, m)?)?;
     m.add_function(wrap_pyfunction!(frame::evaluate_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(arrow::evaluate_arrow, m)?)?;
+    m.add_class::<arrow::PyArrowResult>()?;
+    m.add_class::<arrow::PyArrowStream>()?;
     Ok(())
 }

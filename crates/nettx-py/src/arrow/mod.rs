@@ -1,0 +1,585 @@
+//! `evaluate_arrow`: Arrow data in, Arrow data out, through the Arrow
+//! PyCapsule interface (no pyarrow needed).
+//!
+//! - [`bridge`]: capsules in and out (the crate's only `unsafe` code);
+//! - [`read`]: Arrow columns into the rows of a [`Frame`](crate::frame::Frame);
+//! - this module: the stream read once, batch by batch, each batch (sliced to
+//!   at most [`CHUNK_ROWS`] rows) evaluated and written as an output batch
+//!   before the next is read, with the interpreter released; the result
+//!   class [`PyArrowResult`]; and [`python_columns`], the output batches as
+//!   Python columns for pandas (`evaluate_frame`, `ArrowResult.to_pandas`).
+
+mod bridge;
+mod read;
+
+use crate::errors::{invalid_case, nettx_error};
+use crate::frame::plan_columns;
+use crate::output::{self, Options, CHUNK_ROWS};
+use crate::vocab::member;
+use arrow_array::cast::AsArray;
+use arrow_array::types::Int8Type;
+use arrow_array::{Array, RecordBatch, RecordBatchReader};
+use arrow_schema::{ArrowError, SchemaRef};
+use nettx::{DiseaseState, ErrorKind, Field};
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyCapsule, PyDict, PyList, PyString, PyTuple};
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// Why reading and evaluating a stream stopped.
+enum Failure {
+    /// A row the core refused (its position in the whole stream).
+    Case(usize, nettx::Error),
+    /// The stream or a batch could not be read or written.
+    Arrow(ArrowError),
+}
+
+/// Reads the batches of a stream and evaluates them, one output batch (of
+/// at most [`CHUNK_ROWS`] rows) at a time.
+struct Evaluator {
+    reader: bridge::Reader,
+    plan: Vec<(usize, Field)>,
+    caches: Vec<read::ColumnCache>,
+    options: Options,
+    raise: bool,
+    /// The input batch being read, and how far.
+    pending: Option<(RecordBatch, usize)>,
+    /// Rows read before the pending slice (for the rows of errors).
+    start: usize,
+    /// Set after an error: the stream ends.
+    done: bool,
+    schema: SchemaRef,
+}
+
+impl Evaluator {
+    fn new(
+        reader: bridge::Reader,
+        plan: Vec<(usize, Field)>,
+        options: Options,
+        raise: bool,
+    ) -> Self {
+        let caches = plan.iter().map(|_| Default::default()).collect();
+        Evaluator {
+            reader,
+            plan,
+            caches,
+            options,
+            raise,
+            pending: None,
+            start: 0,
+            done: false,
+            schema: output::schema(options),
+        }
+    }
+
+    /// The next output batch: `None` at the end of the input.
+    fn next_batch(&mut self) -> Option<Result<RecordBatch, Failure>> {
+        if self.done {
+            return None;
+        }
+        loop {
+            if let Some((batch, offset)) = self.pending.take() {
+                if offset < batch.num_rows() {
+                    let len = CHUNK_ROWS.min(batch.num_rows() - offset);
+                    let chunk = batch.slice(offset, len);
+                    self.pending = Some((batch, offset + len));
+                    let result = self.evaluate(&chunk);
+                    self.start += len;
+                    if result.is_err() {
+                        self.done = true;
+                    }
+                    return Some(result);
+                }
+            }
+            match self.reader.next()? {
+                Ok(batch) => self.pending = Some((batch, 0)),
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(Failure::Arrow(e)));
+                }
+            }
+        }
+    }
+
+    fn evaluate(&mut self, chunk: &RecordBatch) -> Result<RecordBatch, Failure> {
+        let frame = read::read_batch(chunk, &self.plan, &mut self.caches);
+        let mut evaluated = output::evaluate(&frame, self.options);
+        if self.raise {
+            if let Some((row, e)) = evaluated.errors.first() {
+                return Err(Failure::Case(self.start + row, e.clone()));
+            }
+        }
+        output::to_batch(&frame, &mut evaluated, self.options).map_err(Failure::Arrow)
+    }
+}
+
+/// The evaluator as an Arrow reader, for a lazy stream: a refused row ends
+/// the stream with an error saying what `InvalidCaseError` would.
+impl Iterator for Evaluator {
+    type Item = Result<RecordBatch, ArrowError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_batch().map(|r| {
+            r.map_err(|f| match f {
+                Failure::Arrow(e) => e,
+                Failure::Case(row, e) => {
+                    let place = match e.field_name() {
+                        Some(field) => format!("{} error in `{field}`", e.kind()),
+                        None => format!("{} error", e.kind()),
+                    };
+                    ArrowError::InvalidArgumentError(format!(
+                        "nettx: row {row}: {place}: {}",
+                        e.message()
+                    ))
+                }
+            })
+        })
+    }
+}
+
+impl RecordBatchReader for Evaluator {
+    fn schema(&self) -> SchemaRef {
+        self.schema.clone()
+    }
+}
+
+/// Reads every batch of `reader` and evaluates it, batch by batch.
+fn run(
+    reader: bridge::Reader,
+    plan: Vec<(usize, Field)>,
+    options: Options,
+    raise: bool,
+) -> Result<Vec<RecordBatch>, Failure> {
+    let mut evaluator = Evaluator::new(reader, plan, options, raise);
+    let mut out = Vec::new();
+    while let Some(batch) = evaluator.next_batch() {
+        out.push(batch?);
+    }
+    Ok(out)
+}
+
+/// Evaluates every row of Arrow data whose columns are case fields, and
+/// returns an ``ArrowResult`` in the output schema (docs/ARROW.md).
+///
+/// ``data`` is anything with the Arrow PyCapsule interface
+/// (``__arrow_c_stream__`` or ``__arrow_c_array__``): a pyarrow Table,
+/// RecordBatch or RecordBatchReader, a Polars DataFrame, a DuckDB relation, a
+/// pandas DataFrame (pandas 2.2+, with pyarrow). Its stream is read once;
+/// each batch is evaluated (on all cores, with the interpreter released)
+/// before the next is read, in slices of at most 65,536 rows, so memory is
+/// bounded by the batch size plus the result.
+///
+/// Columns are named like the case fields (``primary_site`` required, others
+/// unknown when left out; any other column is an error unless
+/// ``ignore_extra_columns``), in their natural Arrow types: strings (utf8,
+/// large_utf8, utf8_view or dictionary-encoded) for the vocabularies and
+/// ``case_id``; bool for the yes/no facts; any float, integer or decimal for
+/// ``tumor_size_cm``; a list of strings for ``complications``. Null is
+/// unknown; a float NaN is a value given, and out of range. A value of the
+/// wrong type raises ``InvalidCaseError`` naming the column (``field``) and
+/// the row (``row``, counted from 0 over the whole stream), with the same
+/// message a dict with that value gets.
+///
+/// With ``errors="return"`` a bad row gets null results and the columns
+/// ``error_kind``, ``error_field`` and ``error`` say why; with ``full=True``
+/// the column ``evaluation`` holds each row's full evaluation as JSON (the
+/// bytes of ``Evaluation.to_json``).
+///
+/// With ``lazy=True`` nothing is read yet: the result is an ``ArrowStream``
+/// that reads, evaluates and hands on one batch each time its consumer asks
+/// for one (``pyarrow.RecordBatchReader.from_stream``, a Parquet writer,
+/// DuckDB's ``COPY … TO``), so that input and output pass through in bounded
+/// memory. It can be read once. A refused row then ends the stream with
+/// the consumer's error (pyarrow: ``ArrowInvalid``) saying what
+/// ``InvalidCaseError`` would; ``errors="return"`` avoids that.
+#[pyfunction]
+#[pyo3(signature = (data, *, errors = "raise", full = false, ignore_extra_columns = false, lazy = false))]
+pub(crate) fn evaluate_arrow(
+    py: Python<'_>,
+    data: &Bound<'_, PyAny>,
+    errors: &str,
+    full: bool,
+    ignore_extra_columns: bool,
+    lazy: bool,
+) -> PyResult<Py<PyAny>> {
+    let raise = match errors {
+        "raise" => true,
+        "return" => false,
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "errors must be \"raise\" or \"return\", got {other:?}"
+            )))
+        }
+    };
+    let reader = bridge::import(data)?;
+    let schema = reader.schema();
+    let names = schema.fields().iter().map(|f| f.name().clone());
+    let plan = plan_columns(names, ignore_extra_columns).map_err(|e| invalid_case(py, &e, None))?;
+    let options = Options {
+        error_columns: !raise,
+        evaluation_json: full,
+        keep_cases: false,
+    };
+    if lazy {
+        let evaluator = Evaluator::new(reader, plan, options, raise);
+        return Ok(PyArrowStream {
+            schema: evaluator.schema.clone(),
+            evaluator: Mutex::new(Some(evaluator)),
+        }
+        .into_pyobject(py)?
+        .into_any()
+        .unbind());
+    }
+    match py.detach(|| run(reader, plan, options, raise)) {
+        Ok(batches) => Ok(PyArrowResult::new(output::schema(options), batches)
+            .into_pyobject(py)?
+            .into_any()
+            .unbind()),
+        Err(Failure::Case(row, e)) => Err(invalid_case(py, &e, Some(row))),
+        Err(Failure::Arrow(e)) => Err(nettx_error(
+            py,
+            format!("nettx: cannot read the Arrow data: {e}"),
+        )),
+    }
+}
+
+/// The result of ``evaluate_arrow``: record batches in nettx's output
+/// schema (docs/ARROW.md), readable without copying by any Arrow library
+/// through ``__arrow_c_stream__``.
+#[pyclass(module = "nettx", name = "ArrowResult", frozen)]
+pub(crate) struct PyArrowResult {
+    schema: SchemaRef,
+    batches: Vec<RecordBatch>,
+    rows: usize,
+}
+
+impl PyArrowResult {
+    pub(crate) fn new(schema: SchemaRef, batches: Vec<RecordBatch>) -> Self {
+        let rows = batches.iter().map(RecordBatch::num_rows).sum();
+        PyArrowResult {
+            schema,
+            batches,
+            rows,
+        }
+    }
+}
+
+#[pymethods]
+impl PyArrowResult {
+    /// The result as an Arrow C stream in a capsule (the Arrow PyCapsule
+    /// interface): ``pyarrow.table(r)``, ``polars.DataFrame(r)`` and DuckDB
+    /// read it without copying. ``requested_schema`` is not supported and
+    /// ignored, as the interface allows.
+    #[pyo3(signature = (requested_schema = None))]
+    fn __arrow_c_stream__<'py>(
+        &self,
+        py: Python<'py>,
+        requested_schema: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyCapsule>> {
+        let _ = requested_schema;
+        bridge::export_stream(py, self.schema.clone(), self.batches.clone())
+    }
+
+    /// The schema as an Arrow C schema in a capsule.
+    fn __arrow_c_schema__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyCapsule>> {
+        bridge::export_schema(py, &self.schema)
+    }
+
+    /// The number of rows.
+    fn __len__(&self) -> usize {
+        self.rows
+    }
+
+    /// The number of rows.
+    #[getter]
+    fn num_rows(&self) -> usize {
+        self.rows
+    }
+
+    /// The number of record batches (each at most 65,536 rows).
+    #[getter]
+    fn num_batches(&self) -> usize {
+        self.batches.len()
+    }
+
+    /// The column names, in order.
+    #[getter]
+    fn column_names(&self) -> Vec<String> {
+        self.schema
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect()
+    }
+
+    /// The schema's metadata: the guideline's id, version and digest and the
+    /// engine's name and version (keys ``nettx.guideline.digest`` …).
+    #[getter]
+    fn metadata(&self) -> HashMap<String, String> {
+        self.schema
+            .metadata()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
+    /// The result as a ``pyarrow.Table`` (needs pyarrow).
+    fn to_pyarrow<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        slf.py().import("pyarrow")?.call_method1("table", (slf,))
+    }
+
+    /// The result as a ``polars.DataFrame`` (needs polars).
+    fn to_polars<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        slf.py().import("polars")?.call_method1("DataFrame", (slf,))
+    }
+
+    /// The result as a ``pandas.DataFrame`` with the columns of
+    /// ``evaluate_frame`` (lists as Python lists; needs pandas, not pyarrow).
+    fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        // A list per row and list column, holding only strings: no cycle can
+        // form, and collections triggered by their count would double the
+        // time (see `nettx._frame._no_gc`).
+        let gc = py.import("gc")?;
+        let enabled = gc.call_method0("isenabled")?.is_truthy()?;
+        gc.call_method0("disable")?;
+        let columns = python_columns(py, &self.batches);
+        if enabled {
+            gc.call_method0("enable")?;
+        }
+        let columns = columns?;
+        py.import("nettx._frame")?
+            .call_method1("_frame_from_columns", (columns, py.None()))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<nettx.ArrowResult: {} rows, {} batches, columns {}>",
+            self.rows,
+            self.batches.len(),
+            self.column_names().join(", ")
+        )
+    }
+}
+
+/// The lazy result of ``evaluate_arrow(…, lazy=True)``: a stream that
+/// evaluates each batch when its consumer asks for it. It can be read once.
+#[pyclass(module = "nettx", name = "ArrowStream", frozen)]
+pub(crate) struct PyArrowStream {
+    schema: SchemaRef,
+    evaluator: Mutex<Option<Evaluator>>,
+}
+
+#[pymethods]
+impl PyArrowStream {
+    /// The stream as an Arrow C stream in a capsule; it evaluates each batch
+    /// when the consumer asks for it. A second call raises ``RuntimeError``.
+    /// ``requested_schema`` is not supported and ignored.
+    #[pyo3(signature = (requested_schema = None))]
+    fn __arrow_c_stream__<'py>(
+        &self,
+        py: Python<'py>,
+        requested_schema: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyCapsule>> {
+        let _ = requested_schema;
+        let evaluator = self
+            .evaluator
+            .lock()
+            .map_err(|_| PyRuntimeError::new_err("nettx: the stream's lock is poisoned"))?
+            .take()
+            .ok_or_else(|| {
+                PyRuntimeError::new_err("nettx: an ArrowStream can be read only once")
+            })?;
+        bridge::export_reader(py, Box::new(evaluator))
+    }
+
+    /// The schema as an Arrow C schema in a capsule.
+    fn __arrow_c_schema__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyCapsule>> {
+        bridge::export_schema(py, &self.schema)
+    }
+
+    /// The column names, in order.
+    #[getter]
+    fn column_names(&self) -> Vec<String> {
+        self.schema
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect()
+    }
+
+    /// The schema's metadata (the guideline's id, version and digest; the
+    /// engine).
+    #[getter]
+    fn metadata(&self) -> HashMap<String, String> {
+        self.schema
+            .metadata()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
+    fn __repr__(&self) -> String {
+        let read = self.evaluator.lock().map(|e| e.is_none()).unwrap_or(true);
+        format!(
+            "<nettx.ArrowStream: {}>",
+            if read { "read" } else { "not read yet" }
+        )
+    }
+}
+
+fn internal(what: &str) -> PyErr {
+    PyRuntimeError::new_err(format!("nettx: unexpected output column {what}"))
+}
+
+/// The output batches (in [`output::schema`]) as Python columns, for
+/// pandas: see `nettx/_frame.py`'s `_frame_from_columns`.
+pub(crate) fn python_columns<'py>(
+    py: Python<'py>,
+    batches: &[RecordBatch],
+) -> PyResult<Bound<'py, PyDict>> {
+    let out = PyDict::new(py);
+    let Some(first) = batches.first() else {
+        // No rows: every column empty.
+        let schema = output::schema(Options::default());
+        for f in schema.fields() {
+            out.set_item(f.name(), PyList::empty(py))?;
+        }
+        out.set_item("ok", PyBytes::new(py, &[]))?;
+        for name in ["in_scope", "urgent"] {
+            out.set_item(name, PyBytes::new(py, &[]))?;
+        }
+        out.set_item("disease_state", PyBytes::new(py, &[]))?;
+        out.set_item("disease_states", states(py)?)?;
+        return Ok(out);
+    };
+    let schema = first.schema();
+    let mut ok = Vec::new();
+    for batch in batches {
+        let valid = batch
+            .column_by_name("in_scope")
+            .ok_or_else(|| internal("in_scope"))?;
+        ok.extend((0..valid.len()).map(|i| u8::from(valid.is_valid(i))));
+    }
+    out.set_item("ok", PyBytes::new(py, &ok))?;
+    for f in schema.fields() {
+        let name = f.name().as_str();
+        let arrays: Vec<&dyn Array> = batches
+            .iter()
+            .map(|b| b.column_by_name(name).map(|a| a.as_ref()))
+            .collect::<Option<_>>()
+            .ok_or_else(|| internal(name))?;
+        match name {
+            "in_scope" | "urgent" => {
+                let mut bytes = Vec::new();
+                for a in &arrays {
+                    let a = a.as_boolean_opt().ok_or_else(|| internal(name))?;
+                    bytes.extend((0..a.len()).map(|i| u8::from(a.is_valid(i) && a.value(i))));
+                }
+                out.set_item(name, PyBytes::new(py, &bytes))?;
+            }
+            "disease_state" | "error_kind" => {
+                let mut codes = Vec::new();
+                for a in &arrays {
+                    let d = a
+                        .as_dictionary_opt::<Int8Type>()
+                        .ok_or_else(|| internal(name))?;
+                    let keys = d.keys();
+                    codes.extend((0..keys.len()).map(|i| {
+                        if keys.is_valid(i) {
+                            keys.value(i).to_ne_bytes()[0]
+                        } else {
+                            (-1i8).to_ne_bytes()[0]
+                        }
+                    }));
+                }
+                out.set_item(name, PyBytes::new(py, &codes))?;
+                if name == "disease_state" {
+                    out.set_item("disease_states", states(py)?)?;
+                } else {
+                    let kinds = ErrorKind::ALL
+                        .iter()
+                        .map(|k| member(py, *k))
+                        .collect::<PyResult<Vec<_>>>()?;
+                    out.set_item("error_kinds", PyList::new(py, kinds)?)?;
+                }
+            }
+            "case_id" | "case_digest" | "error_field" | "error" | "evaluation" => {
+                let list = PyList::empty(py);
+                for a in &arrays {
+                    let s = a.as_string_opt::<i32>().ok_or_else(|| internal(name))?;
+                    for i in 0..s.len() {
+                        if s.is_valid(i) {
+                            list.append(s.value(i))?;
+                        } else {
+                            list.append(py.None())?;
+                        }
+                    }
+                }
+                out.set_item(name, list)?;
+            }
+            _ => {
+                // A list column of dictionary strings.
+                let mut rows: Vec<Bound<'py, PyAny>> = Vec::new();
+                for a in &arrays {
+                    let l = a.as_list_opt::<i32>().ok_or_else(|| internal(name))?;
+                    let d = l
+                        .values()
+                        .as_dictionary_opt::<Int8Type>()
+                        .ok_or_else(|| internal(name))?;
+                    let words = d
+                        .values()
+                        .as_string_opt::<i32>()
+                        .ok_or_else(|| internal(name))?;
+                    let words: Vec<Bound<'py, PyString>> = (0..words.len())
+                        .map(|k| PyString::intern(py, words.value(k)))
+                        .collect();
+                    let keys: &[i8] = d.keys().values();
+                    let offsets = l.value_offsets();
+                    // Each distinct list is made once, as a tuple; a row gets
+                    // its own list copied from it (one allocation, no lookups).
+                    let mut made: HashMap<&[i8], Bound<'py, PyTuple>> = HashMap::new();
+                    for i in 0..l.len() {
+                        if l.is_null(i) {
+                            rows.push(py.None().into_bound(py));
+                            continue;
+                        }
+                        let start = offsets.get(i).and_then(|o| usize::try_from(*o).ok());
+                        let end = offsets.get(i + 1).and_then(|o| usize::try_from(*o).ok());
+                        let row = match (start, end) {
+                            (Some(start), Some(end)) => keys.get(start..end),
+                            _ => None,
+                        }
+                        .ok_or_else(|| internal(name))?;
+                        let tuple = match made.get(row) {
+                            Some(t) => t,
+                            None => {
+                                let items = row
+                                    .iter()
+                                    .map(|k| {
+                                        usize::try_from(*k)
+                                            .ok()
+                                            .and_then(|k| words.get(k))
+                                            .ok_or_else(|| internal(name))
+                                    })
+                                    .collect::<PyResult<Vec<_>>>()?;
+                                made.entry(row).or_insert(PyTuple::new(py, items)?)
+                            }
+                        };
+                        rows.push(tuple.as_sequence().to_list()?.into_any());
+                    }
+                }
+                out.set_item(name, PyList::new(py, rows)?)?;
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn states(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
+    let states = DiseaseState::ALL
+        .iter()
+        .map(|d| member(py, *d))
+        .collect::<PyResult<Vec<_>>>()?;
+    PyList::new(py, states)
+}

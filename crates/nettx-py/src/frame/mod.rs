@@ -1,0 +1,315 @@
+//! Column-wise evaluation of a DataFrame (the native half of
+//! `nettx.evaluate_frame`), in three parts:
+//!
+//! - [`rows`]: the cases of a table as compact rows, built into cases;
+//! - [`summary`]: the rows evaluated on all cores and summarised as columns;
+//! - [`pandas`]: reading pandas' column payloads, and the Python functions.
+//!
+//! The Python side hands over each case column once, in the cheapest form
+//! pandas has for it (packed booleans, doubles, categorical codes, or a list
+//! of objects). Reading them into one compact [`Row`] per case is the only
+//! step that touches Python objects; then the interpreter is released and the
+//! rows are built into cases, evaluated and summarised on all cores. The
+//! summaries (preferred codes, all codes, missing fields, warnings) are small
+//! integer codes into lists of distinct values, from which pandas builds
+//! categoricals without a Python object per row.
+//!
+//! No value is judged here: a vocabulary value is read by asking the core
+//! about it once ([`probe`]), and a row the fast path cannot build is handed
+//! to the core as the dict it stands for ([`row_entries`]), so that every row
+//! gets exactly the error (kind, field, message) the same case gets as a dict,
+//! and in the same order.
+
+mod pandas;
+mod rows;
+mod summary;
+
+pub(crate) use pandas::{evaluate_columns, frame_columns};
+#[cfg(test)]
+pub(crate) use rows::code_of;
+pub(crate) use rows::{is_bool_field, judge, plan_columns, probe, Cell, Frame, MAX_CACHED_STRINGS};
+
+#[cfg(test)]
+#[allow(clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::pandas::*;
+    use super::rows::*;
+    use super::summary::*;
+    use crate::convert::case_from_values;
+    use nettx::{Code, DiseaseState, EntryValue, ErrorKind, Field, Site};
+    use serde_json::json;
+    use serde_json::Value;
+
+    fn json_value(v: Value) -> EntryValue {
+        EntryValue::Json(v)
+    }
+
+    /// A frame from dict-like rows of JSON values, read as the Python side
+    /// would (every column as objects).
+    fn frame_of(columns: &[Field], rows: &[Vec<Value>]) -> Frame {
+        let mut frame = Frame::new(rows.len());
+        for (c, &field) in columns.iter().enumerate() {
+            frame.mark_present(field);
+            let reader = Reader::new(field, MissingValues::default());
+            for (i, row) in rows.iter().enumerate() {
+                let value = row.get(c).cloned().unwrap_or(Value::Null);
+                let conv = match value {
+                    Value::Array(items) => {
+                        EntryValue::List(items.into_iter().map(json_value).collect())
+                    }
+                    v => json_value(v),
+                };
+                let cell = reader.judge(conv);
+                frame.set_cell(i, field, cell);
+            }
+        }
+        frame
+    }
+
+    #[test]
+    fn rows_give_the_dict_paths_cases_and_errors() {
+        let columns = [
+            Field::CaseId,
+            Field::PrimarySite,
+            Field::Histology,
+            Field::TumorSizeCm,
+            Field::Metastatic,
+            Field::HepaticMetastases,
+            Field::CarcinoidSyndrome,
+            Field::Complications,
+            Field::SsaResponse,
+        ];
+        let rows = vec![
+            vec![
+                json!("a"),
+                json!("ileum"),
+                json!("unknown"),
+                json!(2.5),
+                json!(false),
+                Value::Null,
+                json!(true),
+                json!(["bleeding"]),
+                json!("controlled"),
+            ],
+            vec![
+                Value::Null,
+                json!("Ileum"),
+                json!("bad"),
+                json!(-2),
+                json!("yes"),
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+            ],
+            vec![
+                Value::Null,
+                json!("ileum"),
+                Value::Null,
+                json!(-2),
+                json!("yes"),
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+            ],
+            vec![
+                Value::Null,
+                json!("ileum"),
+                Value::Null,
+                json!(40.0),
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                json!(["volvulus"]),
+                Value::Null,
+            ],
+            vec![
+                Value::Null,
+                json!("colon"),
+                Value::Null,
+                Value::Null,
+                json!(false),
+                json!(true),
+                Value::Null,
+                Value::Null,
+                Value::Null,
+            ],
+            vec![
+                Value::Null,
+                json!("colon"),
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                json!(false),
+                Value::Null,
+                json!("controlled"),
+            ],
+            vec![
+                json!("x".repeat(300)),
+                json!("nowhere"),
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+            ],
+            vec![
+                Value::Null,
+                json!("ileum"),
+                Value::Null,
+                json!(1u64 << 62),
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+            ],
+            vec![
+                Value::Null,
+                json!("ileum"),
+                Value::Null,
+                json!(u64::MAX),
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+            ],
+            vec![
+                json!(7),
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+            ],
+            vec![
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+            ],
+        ];
+        let frame = frame_of(&columns, &rows);
+        for (i, row) in rows.iter().enumerate() {
+            let entries: Vec<(&str, Value)> = columns
+                .iter()
+                .zip(row)
+                .map(|(f, v)| (f.as_str(), v.clone()))
+                .collect();
+            let want = nettx::case_from_entries(entries);
+            let got = frame.row_case(i);
+            match (&want, &got) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "row {i}"),
+                (Err(a), Err(b)) => assert_eq!(a, b, "row {i}"),
+                _ => panic!("row {i}: dict gives {want:?}, frame gives {got:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_non_finite_size_is_the_cores_range_error() {
+        let mut frame = Frame::new(1);
+        frame.mark_present(Field::PrimarySite);
+        frame.mark_present(Field::TumorSizeCm);
+        frame.set_cell(
+            0,
+            Field::PrimarySite,
+            Cell::Code(code_of(Some(Site::Ileum))),
+        );
+        frame.set_cell(0, Field::TumorSizeCm, Cell::Size(f64::INFINITY, false));
+        let e = frame.row_case(0).expect_err("infinite size");
+        assert_eq!(e.field_name(), Some("tumor_size_cm"));
+        assert!(e.message().contains("between"), "{}", e.message());
+    }
+
+    #[test]
+    fn floats_read_as_objects_give_the_dicts_result() {
+        let reader = Reader::new(Field::TumorSizeCm, MissingValues::default());
+        assert!(matches!(
+            reader.judge(EntryValue::Float(2.5)),
+            Cell::Size(v, false) if v == 2.5
+        ));
+        for v in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 2.5, 40.0] {
+            let mut frame = Frame::new(1);
+            frame.mark_present(Field::PrimarySite);
+            frame.mark_present(Field::TumorSizeCm);
+            frame.set_cell(
+                0,
+                Field::PrimarySite,
+                Cell::Code(code_of(Some(Site::Ileum))),
+            );
+            frame.set_cell(0, Field::TumorSizeCm, reader.judge(EntryValue::Float(v)));
+            let want = case_from_values(&[
+                ("primary_site", EntryValue::Json(json!("ileum"))),
+                ("tumor_size_cm", EntryValue::Float(v)),
+            ]);
+            assert_eq!(frame.row_case(0), want, "{v}");
+        }
+        // A NaN given (not a missing value) is refused, as in a dict.
+        let e = case_from_values(&[
+            ("primary_site", EntryValue::Json(json!("ileum"))),
+            ("tumor_size_cm", EntryValue::Float(f64::NAN)),
+        ])
+        .expect_err("NaN size");
+        assert!(e.message().contains("got NaN"), "{}", e.message());
+    }
+
+    #[test]
+    fn codes_pack_and_unpack_in_order() {
+        let codes = [
+            Code::UrgentSegmentalResection,
+            Code::SomatostatinAnalog,
+            Code::MultidisciplinaryReview,
+        ];
+        assert_eq!(unpack(pack(codes.iter().copied())), codes);
+        assert_eq!(unpack(pack(Code::ALL.iter().copied())), Code::ALL);
+        assert!(unpack(0).is_empty());
+    }
+
+    #[test]
+    fn columns_summarise_rows_and_errors() {
+        let columns_used = [Field::PrimarySite, Field::Metastatic];
+        let rows = vec![
+            vec![json!("ileum"), json!(false)],
+            vec![json!("ileum"), json!("no")],
+            vec![json!("ileum"), json!(false)],
+        ];
+        let frame = frame_of(&columns_used, &rows);
+        let ev = evaluate_rows(&frame, true);
+        let cols = summarise(&ev);
+        assert_eq!(cols.ok, vec![1, 0, 1]);
+        assert_eq!(cols.preferred.0, vec![0, -1, 0]);
+        assert_eq!(
+            cols.preferred.1,
+            vec!["SMALL_BOWEL_RESECTION_WITH_MESENTERY".to_owned()]
+        );
+        assert_eq!(cols.error_message.0, vec![-1, 0, -1]);
+        assert_eq!(cols.error_field.1, vec!["metastatic".to_owned()]);
+        assert_eq!(
+            cols.error_kind,
+            vec![-1, ErrorKind::Field.index() as i8, -1]
+        );
+        assert_eq!(ev.cases.iter().filter(|c| c.is_some()).count(), 2);
+        assert_eq!(
+            cols.disease,
+            vec![
+                DiseaseState::Localized.index() as i8,
+                -1,
+                DiseaseState::Localized.index() as i8
+            ]
+        );
+    }
+}
