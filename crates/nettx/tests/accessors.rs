@@ -153,3 +153,36 @@ fn extreme_sizes_are_quoted_briefly() {
         assert!(e.message().len() < 200, "{}", e.message());
     }
 }
+
+/// The texts the bindings read through the vocabularies (a warning's message
+/// and sources, a missing field's reason, a rule's effect) are the texts the
+/// evaluation's JSON shows.
+#[test]
+fn vocabulary_texts_are_the_evaluations_texts() {
+    let case = Case::from_json(
+        r#"{"primary_site":"duodenum","tumor_size_cm":0.8,"metastatic":false,"complications":["bleeding"]}"#,
+    )
+    .unwrap();
+    let e = nettx::evaluate(&case);
+    let doc: serde_json::Value = serde_json::from_str(&e.to_json()).unwrap();
+    let warnings: Vec<nettx::WarningCode> = e.warnings().collect();
+    assert!(!warnings.is_empty());
+    for (w, shown) in warnings.iter().zip(doc["warnings"].as_array().unwrap()) {
+        assert!(!w.message().is_empty());
+        assert_eq!(shown["message"], w.message());
+        let sources: Vec<&str> = w.sources().iter().map(|s| s.as_str()).collect();
+        assert_eq!(shown["sources"], json!(sources));
+    }
+    let missing: Vec<nettx::Missing> = e.missing().collect();
+    assert!(!missing.is_empty());
+    for (m, shown) in missing.iter().zip(doc["missing"].as_array().unwrap()) {
+        assert!(!m.reason().is_empty());
+        assert_eq!(shown["reason"], m.reason());
+        assert_eq!(nettx::knowledge::missing_reason(m.field()), m.reason());
+    }
+    assert_eq!(nettx::knowledge::missing_reason(nettx::Field::CaseId), "");
+    for r in e.recommendations() {
+        assert_eq!(r.rule().effect(), r.rationale());
+        assert!(!r.title().is_empty() && r.title().len() < 100);
+    }
+}
