@@ -6,6 +6,7 @@ mod input;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use input::{Document, Reader};
+use nettx::pathway::{Pathway, PathwayFormat};
 use nettx::{report, Error, Evaluation};
 use nettx_fhir::Mapped;
 use std::io::{self, BufRead, BufWriter, Write};
@@ -16,12 +17,15 @@ nettx: treatment recommendations for intestinal neuroendocrine tumours
 (decision support for a clinician, who reviews the cited basis before acting)
 
 USAGE:
-    nettx evaluate [--format json|text|cds-cards] [--input case|fhir] FILE|-
+    nettx evaluate [--format json|text|cds-cards|svg|dot|mermaid] [--input case|fhir] FILE|-
         Evaluate one JSON case, or JSON Lines of cases (one per line), from
         FILE or standard input (-). Prints one compact JSON evaluation per
         case (json, the default), a readable report (text) or the CDS Hooks
         cards {\"cards\":[...]} (cds-cards). A bad case prints its error in
-        its place; the exit status is then 1.
+        its place; the exit status is then 1. svg, dot and mermaid draw the
+        pathway diagram instead: one case's path through the guideline, or
+        for several cases their counts on every edge (errors then go to
+        standard error).
         Input is streamed: any number of lines, one case in memory at a
         time. A case (a line, or the whole input) may be at most 65,536
         bytes and nest at most 127 levels; a longer line is refused with a
@@ -32,8 +36,9 @@ USAGE:
     nettx fhir map FILE|-
         Map FHIR records (one, or JSON Lines) to cases: prints
         {\"case\":...,\"provenance\":...,\"notes\":[...]} per record.
-    nettx rules [--format text|json|markdown]
-        List the rule table: statements, codes, warnings, decision rules.
+    nettx rules [--format text|json|markdown|svg|dot|mermaid]
+        List the rule table: statements, codes, warnings, decision rules;
+        or draw the guideline's decision graph (svg, dot, mermaid).
     nettx schema case|evaluation|error
         Print the JSON Schema of the input, the output or the error document.
     nettx completions bash|zsh|fish|elvish|powershell
@@ -129,6 +134,25 @@ enum Format {
     Text,
     /// CDS Hooks cards: {"cards":[…]}.
     CdsCards,
+    /// The pathway diagram (SVG): the case's path through the guideline, or
+    /// for several cases their counts on every edge.
+    Svg,
+    /// The pathway diagram as Graphviz DOT.
+    Dot,
+    /// The pathway diagram as a Mermaid flowchart.
+    Mermaid,
+}
+
+impl Format {
+    /// The drawing format, for the pathway formats.
+    fn drawing(self) -> Option<PathwayFormat> {
+        match self {
+            Format::Svg => Some(PathwayFormat::Svg),
+            Format::Dot => Some(PathwayFormat::Dot),
+            Format::Mermaid => Some(PathwayFormat::Mermaid),
+            Format::Json | Format::Text | Format::CdsCards => None,
+        }
+    }
 }
 
 /// What `evaluate` reads.
@@ -145,6 +169,12 @@ enum RulesFormat {
     Text,
     Json,
     Markdown,
+    /// The pathway diagram of the whole guideline (SVG).
+    Svg,
+    /// The pathway diagram as Graphviz DOT.
+    Dot,
+    /// The pathway diagram as a Mermaid flowchart.
+    Mermaid,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -258,6 +288,15 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 RulesFormat::Text => out.write_all(report::rules_text().as_bytes())?,
                 RulesFormat::Json => writeln!(out, "{}", nettx::knowledge::guideline_json())?,
                 RulesFormat::Markdown => out.write_all(report::rules_markdown().as_bytes())?,
+                RulesFormat::Svg | RulesFormat::Dot | RulesFormat::Mermaid => {
+                    let drawing = match format {
+                        RulesFormat::Dot => PathwayFormat::Dot,
+                        RulesFormat::Mermaid => PathwayFormat::Mermaid,
+                        _ => PathwayFormat::Svg,
+                    };
+                    let pathway = Pathway::new(nettx::Guideline::builtin());
+                    out.write_all(render(&pathway, drawing)?.as_bytes())?;
+                }
             }
             ExitCode::SUCCESS
         }
@@ -339,9 +378,14 @@ fn evaluate_cases(
     let mut reader = Reader::new(input, input::CASE);
     let mut tally = Tally::new("case");
     let read = |bytes: &[u8]| nettx::case_from_json_bytes(bytes).map(|case| nettx::evaluate(&case));
+    let mut pathway = Pathway::new(nettx::Guideline::builtin());
     while let Some(doc) = reader.next_document(read)? {
         tally.total += 1;
         let Document { line, result } = doc;
+        if format.drawing().is_some() {
+            draw_or_report(&mut pathway, result, &mut tally, line)?;
+            continue;
+        }
         match (result, format) {
             (Ok(ev), Format::Json) => {
                 out.write_all(ev.to_json().as_bytes())?;
@@ -359,10 +403,43 @@ fn evaluate_cases(
                 tally.fail(line);
                 write_error(out, &e, format, tally.total, line, "CASE")?;
             }
+            // Drawn above.
+            (Ok(_), Format::Svg | Format::Dot | Format::Mermaid) => {}
+        }
+    }
+    if let Some(drawing) = format.drawing() {
+        if pathway.cases() > 0 {
+            out.write_all(render(&pathway, drawing)?.as_bytes())?;
         }
     }
     out.flush()?;
     Ok(tally.status())
+}
+
+/// Adds an evaluation to the drawing, or reports its error on standard
+/// error (standard output holds the drawing).
+fn draw_or_report(
+    pathway: &mut Pathway<'static>,
+    result: Result<Evaluation, Error>,
+    tally: &mut Tally,
+    line: usize,
+) -> Result<(), Failure> {
+    match result.and_then(|ev| pathway.add(&ev)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            tally.fail(line);
+            eprintln!("nettx: line {line}: {}", e.to_json());
+            Ok(())
+        }
+    }
+}
+
+/// The drawing, or an I/O-level failure naming the problem (the layout of
+/// the built-in guideline does not fail; a test holds it to that).
+fn render(pathway: &Pathway<'_>, format: PathwayFormat) -> Result<String, Failure> {
+    pathway
+        .render(format)
+        .map_err(|e| Failure::Io(io::Error::other(e.message().to_owned())))
 }
 
 fn write_error(
@@ -374,7 +451,7 @@ fn write_error(
     what: &str,
 ) -> io::Result<()> {
     match format {
-        Format::Json | Format::CdsCards => {
+        Format::Json | Format::CdsCards | Format::Svg | Format::Dot | Format::Mermaid => {
             out.write_all(e.to_json().as_bytes())?;
             out.write_all(b"\n")
         }
@@ -409,9 +486,15 @@ fn evaluate_records(
     let mut reader = Reader::new(input, input::RECORD);
     let mut tally = Tally::new("record");
     let read = |bytes: &[u8]| nettx_fhir::map_record_bytes(bytes);
+    let mut pathway = Pathway::new(nettx::Guideline::builtin());
+    let drawing = format.and_then(Format::drawing);
     while let Some(doc) = reader.next_document(read)? {
         tally.total += 1;
         let Document { line, result } = doc;
+        if drawing.is_some() {
+            draw_or_report(&mut pathway, result.map(|m| m.evaluate()), &mut tally, line)?;
+            continue;
+        }
         let mapped = match result {
             Ok(m) => m,
             Err(e) => {
@@ -436,6 +519,8 @@ fn evaluate_records(
         match format {
             Format::Json => out.write_all(mapped.to_json_with(&ev).as_bytes())?,
             Format::CdsCards => out.write_all(nettx_fhir::cds_cards(&ev).to_json().as_bytes())?,
+            // Drawn after the loop.
+            Format::Svg | Format::Dot | Format::Mermaid => continue,
             Format::Text => {
                 separator(out, tally.total, line)?;
                 out.write_all(report::evaluation_text(&ev).as_bytes())?;
@@ -444,6 +529,11 @@ fn evaluate_records(
             }
         }
         out.write_all(b"\n")?;
+    }
+    if let Some(drawing) = drawing {
+        if pathway.cases() > 0 {
+            out.write_all(render(&pathway, drawing)?.as_bytes())?;
+        }
     }
     out.flush()?;
     Ok(tally.status())

@@ -772,3 +772,52 @@ fn streams_a_large_json_lines_file() {
     );
     eprintln!("streamed {n} cases in {elapsed:?}");
 }
+
+/// `rules --format svg|dot|mermaid` draws the guideline as the core does.
+#[test]
+fn rules_draws_the_guideline() {
+    use nettx::pathway::{Pathway, PathwayFormat};
+    for (flag, format) in [
+        ("svg", PathwayFormat::Svg),
+        ("dot", PathwayFormat::Dot),
+        ("mermaid", PathwayFormat::Mermaid),
+    ] {
+        let r = run(&["rules", "--format", flag], b"");
+        assert_eq!(r.code, 0, "{r:?}");
+        let want = Pathway::new(nettx::Guideline::builtin())
+            .render(format)
+            .expect("renders");
+        assert_eq!(r.stdout_text(), want, "rules --format {flag}");
+    }
+}
+
+/// `evaluate --format svg|dot|mermaid` draws one case's path, or several
+/// cases' counts; bad cases go to standard error and set status 1.
+#[test]
+fn evaluate_draws_the_pathway_of_one_case_or_a_cohort() {
+    use nettx::pathway::{Pathway, PathwayFormat};
+    let a = r#"{"primary_site":"ileum","metastatic":false}"#;
+    let b = r#"{"primary_site":"rectum","tumor_size_cm":1.5,"complications":["bleeding"]}"#;
+    let evaluate = |json: &str| nettx::evaluate(&nettx::Case::from_json(json).expect("case"));
+    for (flag, format) in [
+        ("svg", PathwayFormat::Svg),
+        ("dot", PathwayFormat::Dot),
+        ("mermaid", PathwayFormat::Mermaid),
+    ] {
+        let one = run(&["evaluate", "--format", flag, "-"], a.as_bytes());
+        assert_eq!(one.code, 0, "{one:?}");
+        let want = Pathway::of(&evaluate(a)).render(format).expect("renders");
+        assert_eq!(one.stdout_text(), want, "one case, {flag}");
+
+        let input = format!("{a}\n{b}\n{{\"bad\":1}}\n");
+        let cohort = run(&["evaluate", "--format", flag, "-"], input.as_bytes());
+        assert_eq!(cohort.code, 1, "{cohort:?}");
+        let evaluations = [evaluate(a), evaluate(b)];
+        let want = Pathway::cohort(&evaluations)
+            .expect("same guideline")
+            .render(format)
+            .expect("renders");
+        assert_eq!(cohort.stdout_text(), want, "two cases, {flag}");
+        assert!(cohort.stderr.contains("line 3"), "{}", cohort.stderr);
+    }
+}
