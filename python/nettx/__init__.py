@@ -58,6 +58,7 @@ from ._native import (
     evaluate_many,
     guideline,
     guideline_json,
+    pathway,
 )
 from ._vocab import (
     Category,
@@ -89,6 +90,7 @@ __all__ = [
     "evaluate_frame",
     "evaluate_arrow",
     "summarize",
+    "pathway",
     "fhir",
     # objects
     "Case",

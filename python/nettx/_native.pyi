@@ -79,6 +79,7 @@ __all__ = [
     "frame_columns",
     "evaluate_columns",
     "evaluate_arrow",
+    "pathway",
 ]
 
 _ComplicationItem = Union[Complication, str]
@@ -347,6 +348,12 @@ class Evaluation:
         """The CDS Hooks cards as compact JSON."""
     def report(self) -> str:
         """A readable plain-text report."""
+    def pathway(self, format: Literal["svg", "dot", "mermaid"] = "svg") -> str:
+        """The guideline's decision graph with this case's path highlighted."""
+    def _repr_mimebundle_(
+        self, include: Optional[Any] = None, exclude: Optional[Any] = None
+    ) -> Dict[str, str]:
+        """Jupyter display data: HTML with the pathway, SVG, Mermaid, repr."""
     def _repr_html_(self) -> str:
         """HTML for Jupyter."""
     def __eq__(self, other: object, /) -> bool: ...
@@ -504,3 +511,13 @@ def evaluate_arrow(
     ignore_extra_columns: bool = False,
     lazy: Literal[True],
 ) -> ArrowStream: ...
+
+def pathway(
+    results: Optional[Iterable[Union[Evaluation, str, None]]] = None,
+    *,
+    format: Literal["svg", "dot", "mermaid"] = "svg",
+) -> str:
+    """The guideline's decision graph, alone or with the paths of ``results``
+    (``Evaluation`` objects, or evaluation JSON documents such as the
+    ``evaluation`` column of ``evaluate_frame(full=True)``) counted on every
+    edge."""

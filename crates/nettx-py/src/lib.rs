@@ -36,6 +36,7 @@ mod fhir;
 mod frame;
 mod objects;
 mod output;
+mod pathway;
 mod vocab;
 
 use convert::{case_from_object, CaseInputError};
@@ -193,6 +194,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(frame::frame_columns, m)?)?;
     m.add_function(wrap_pyfunction!(frame::evaluate_columns, m)?)?;
     m.add_function(wrap_pyfunction!(arrow::evaluate_arrow, m)?)?;
+    m.add_function(wrap_pyfunction!(pathway::pathway, m)?)?;
     m.add_class::<arrow::PyArrowResult>()?;
     m.add_class::<arrow::PyArrowStream>()?;
     Ok(())

@@ -562,6 +562,42 @@ impl PyEvaluation {
         crate::fhir::cards_json(self.get())
     }
 
+    /// The guideline's decision graph with this case's path highlighted:
+    /// the rules it passed (and whether each held), the branch taken, what
+    /// each rule recommended or warned, and the data missing where they were
+    /// needed. ``format`` is ``"svg"`` (the default), ``"dot"`` or
+    /// ``"mermaid"``; the same case always gives the same text.
+    #[pyo3(signature = (format = "svg"))]
+    fn pathway(&self, py: Python<'_>, format: &str) -> PyResult<String> {
+        let format = crate::pathway::format_of(py, format)?;
+        let drawing = nettx::pathway::Pathway::of(self.get());
+        crate::pathway::render(py, &drawing, format)
+    }
+
+    /// Jupyter's display data: the HTML view (with the pathway diagram
+    /// folded under it), the pathway as SVG and as Mermaid, and the repr.
+    #[pyo3(signature = (include = None, exclude = None))]
+    fn _repr_mimebundle_<'py>(
+        slf: &Bound<'py, Self>,
+        include: Option<&Bound<'py, PyAny>>,
+        exclude: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let _ = (include, exclude); // Jupyter filters the bundle itself.
+        let py = slf.py();
+        let this = slf.get();
+        let svg = this.pathway(py, "svg")?;
+        let html: String = Self::_repr_html_(slf)?.bind(py).extract()?;
+        let bundle = PyDict::new(py);
+        bundle.set_item(
+            "text/html",
+            format!("{html}<details><summary>Pathway through the guideline</summary>{svg}</details>"),
+        )?;
+        bundle.set_item("image/svg+xml", svg)?;
+        bundle.set_item("text/vnd.mermaid", this.pathway(py, "mermaid")?)?;
+        bundle.set_item("text/plain", this.__repr__(py))?;
+        Ok(bundle)
+    }
+
     /// A readable plain-text report (as ``nettx evaluate --format text``).
     fn report(&self) -> String {
         nettx::report::evaluation_text(self.get())

@@ -199,3 +199,37 @@ fn the_svg_renders_to_a_non_empty_picture() {
     let png = pixmap.encode_png().unwrap();
     assert!(png.starts_with(b"\x89PNG"));
 }
+
+#[test]
+fn a_path_rebuilt_from_the_json_trace_is_the_walked_path() {
+    let evaluations: Vec<Evaluation> = support::conformance_cases()
+        .iter()
+        .map(nettx::evaluate)
+        .collect();
+    let g = Guideline::builtin();
+    let walked = Pathway::cohort(&evaluations).unwrap();
+    let mut rebuilt = Pathway::new(g);
+    for e in &evaluations {
+        rebuilt.add_json(&e.to_json()).unwrap();
+    }
+    assert_eq!(rebuilt.cases(), walked.cases());
+    for (i, node) in g.nodes.iter().enumerate() {
+        assert_eq!(rebuilt.visits(i), walked.visits(i), "{}", node.id());
+        for b in 0..4 {
+            assert_eq!(rebuilt.taken(i, b), walked.taken(i, b), "{} branch {b}", node.id());
+        }
+    }
+    // Not an evaluation, another guideline's, or a trace that is no path.
+    let json = evaluations[0].to_json();
+    for bad in [
+        "{}".to_owned(),
+        json.replace(g.digest(), "0"),
+        json.replace(
+            "\"rule\":\"infer.metastatic_from_site\"",
+            "\"rule\":\"goal.cure\"",
+        ),
+    ] {
+        assert!(rebuilt.add_json(&bad).is_err(), "accepted {}", &bad[..60]);
+    }
+    assert_eq!(rebuilt.cases(), walked.cases(), "a refused document adds nothing");
+}

@@ -154,6 +154,115 @@ impl<'g> Pathway<'g> {
         Ok(())
     }
 
+    /// Adds the path of an evaluation given as its JSON document (as a data
+    /// frame of results holds it), rebuilt from its trace: the rules it
+    /// consulted, in order, each left by `yes` or `no`, and the branch points
+    /// between them. The effects are not marked (the document does not say
+    /// which rule made what); the counts on nodes and edges are as for
+    /// [`Pathway::add`]. Refused, with nothing added, when the document is no
+    /// evaluation of this pathway's guideline or its trace is no path of it.
+    pub fn add_json(&mut self, evaluation_json: &str) -> Result<(), Error> {
+        let doc: serde_json::Value = serde_json::from_str(evaluation_json)
+            .map_err(|e| Error::parse(format!("not an evaluation document: {e}")))?;
+        let digest = doc.pointer("/guideline/digest").and_then(|d| d.as_str());
+        if digest != Some(self.guideline.digest()) {
+            return Err(Error::parse(format!(
+                "the evaluation was made with guideline digest {}, not with the one drawn ({})",
+                digest.unwrap_or("(none)"),
+                self.guideline.digest()
+            )));
+        }
+        let trace = doc
+            .get("trace")
+            .and_then(|t| t.as_array())
+            .ok_or_else(|| Error::parse("the evaluation has no trace"))?;
+        let mut rules = Vec::with_capacity(trace.len());
+        for entry in trace {
+            let rule = entry
+                .get("rule")
+                .and_then(|r| r.as_str())
+                .and_then(crate::knowledge::RuleId::from_name);
+            let fired = entry.get("fired").and_then(|f| f.as_bool());
+            match (rule, fired) {
+                (Some(rule), Some(fired)) => rules.push((rule, fired)),
+                _ => return Err(Error::parse(format!("a trace entry is not a rule and its outcome: {entry}"))),
+            }
+        }
+        let steps = self.path_of(&rules).ok_or_else(|| {
+            Error::parse("the trace is not a path through this guideline's graph")
+        })?;
+        self.cases += 1;
+        for (node, branch) in steps {
+            if let Some(v) = self.visits.get_mut(node) {
+                *v += 1;
+            }
+            if let Some(t) = self.taken.get_mut(node).and_then(|b| b.get_mut(branch)) {
+                *t += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// The steps (node, branch) of the walk that consulted `rules` in order:
+    /// between two rules, the branch points that lead from one to the next.
+    fn path_of(&self, rules: &[(crate::knowledge::RuleId, bool)]) -> Option<Vec<(usize, usize)>> {
+        let g = self.guideline;
+        let mut steps = Vec::with_capacity(rules.len() * 2);
+        let mut at = 0;
+        for (rule, fired) in rules {
+            let target = g.nodes.iter().position(|n| matches!(n, Node::Rule(r) if r.id == *rule))?;
+            steps.extend(self.forks_between(at, target)?);
+            let branch = usize::from(!*fired);
+            steps.push((target, branch));
+            at = *g.edges(target).get(branch)?;
+        }
+        // The walk ends where the last rule's branch leads (through forks at most).
+        (at == END).then_some(steps)
+    }
+
+    /// The fork steps from node `from` to node `to`, passing only forks.
+    fn forks_between(&self, from: usize, to: usize) -> Option<Vec<(usize, usize)>> {
+        let mut steps = Vec::new();
+        let mut at = from;
+        // Forks never loop in a valid graph; the bound ends an invalid one.
+        for _ in 0..=self.guideline.nodes.len() {
+            if at == to {
+                return Some(steps);
+            }
+            let Some(Node::Fork(_)) = self.guideline.node(at) else {
+                return None;
+            };
+            let arms = self.guideline.edges(at);
+            let (branch, next) = arms
+                .iter()
+                .enumerate()
+                .find(|(_, next)| self.reaches_through_forks(**next, to))
+                .map(|(b, n)| (b, *n))?;
+            steps.push((at, branch));
+            at = next;
+        }
+        None
+    }
+
+    /// Whether node `to` is reached from `from` through forks only.
+    fn reaches_through_forks(&self, from: usize, to: usize) -> bool {
+        let mut stack = vec![from];
+        let mut seen = vec![false; self.guideline.nodes.len()];
+        while let Some(at) = stack.pop() {
+            if at == to {
+                return true;
+            }
+            match (self.guideline.node(at), seen.get_mut(at)) {
+                (Some(Node::Fork(_)), Some(s)) if !*s => {
+                    *s = true;
+                    stack.extend(self.guideline.edges(at).iter().copied());
+                }
+                _ => {}
+            }
+        }
+        false
+    }
+
     /// The number of cases drawn.
     pub fn cases(&self) -> u64 {
         self.cases
