@@ -36,7 +36,7 @@ _STYLE = (
 def _sources(sources: Iterable[Source]) -> str:
     """Source ids, each with its text as a tooltip."""
     items = [f'<abbr title="{escape(s.text)}">{escape(s.value)}</abbr>' for s in sources]
-    return ", ".join(items) if items else "none (the guideline is silent here)"
+    return ", ".join(items) if items else _native.REPORT_NO_SOURCE
 
 
 def evaluation_html(ev: "Evaluation") -> str:
@@ -86,7 +86,7 @@ def evaluation_html(ev: "Evaluation") -> str:
     if ev.warnings:
         out.append("<ul>")
         for w in ev.warnings:
-            basis = f" ({_sources(w.sources)})" if w.sources else ""
+            basis = f" ({_sources(w.sources)})" if w.sources else f" ({_native.REPORT_OWN_SAFETY_NOTE})"
             out.append(
                 f'<li class="warn"><code>{escape(w.code.value)}</code>: {escape(w.message)}{basis}</li>'
             )

@@ -41,12 +41,19 @@ from ._vocab import (
     WarningCode,
 )
 
+REPORT_NO_SOURCE: Final[str]
+"""What a report says where a recommendation cites no statement."""
+REPORT_OWN_SAFETY_NOTE: Final[str]
+"""What a report says of a warning that cites no source."""
+
 __all__ = [
     "__version__",
     "ENGINE_NAME",
     "ENGINE_VERSION",
     "GUIDELINE_ID",
     "GUIDELINE_VERSION",
+    "REPORT_NO_SOURCE",
+    "REPORT_OWN_SAFETY_NOTE",
     "GUIDELINE_DIGEST",
     "DISCLAIMER",
     "MAX_CASE_JSON_BYTES",

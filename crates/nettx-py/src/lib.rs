@@ -163,6 +163,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ENGINE_NAME", nettx::ENGINE_NAME)?;
     m.add("ENGINE_VERSION", nettx::ENGINE_VERSION)?;
     m.add("GUIDELINE_ID", nettx::knowledge::GUIDELINE_ID)?;
+    m.add("REPORT_NO_SOURCE", nettx::report::NO_SOURCE)?;
+    m.add("REPORT_OWN_SAFETY_NOTE", nettx::report::OWN_SAFETY_NOTE)?;
     m.add("GUIDELINE_VERSION", nettx::knowledge::GUIDELINE_VERSION)?;
     m.add("GUIDELINE_DIGEST", nettx::knowledge::guideline_digest())?;
     m.add("DISCLAIMER", nettx::report::DISCLAIMER)?;

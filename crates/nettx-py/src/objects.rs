@@ -590,7 +590,9 @@ impl PyEvaluation {
         let bundle = PyDict::new(py);
         bundle.set_item(
             "text/html",
-            format!("{html}<details><summary>Pathway through the guideline</summary>{svg}</details>"),
+            format!(
+                "{html}<details><summary>Pathway through the guideline</summary>{svg}</details>"
+            ),
         )?;
         bundle.set_item("image/svg+xml", svg)?;
         bundle.set_item("text/vnd.mermaid", this.pathway(py, "mermaid")?)?;

@@ -22,7 +22,11 @@ pub(crate) fn format_of(py: Python<'_>, name: &str) -> PyResult<PathwayFormat> {
 }
 
 /// Draws `pathway`, the core's errors raised as `InvalidCaseError`.
-pub(crate) fn render(py: Python<'_>, pathway: &Pathway<'_>, format: PathwayFormat) -> PyResult<String> {
+pub(crate) fn render(
+    py: Python<'_>,
+    pathway: &Pathway<'_>,
+    format: PathwayFormat,
+) -> PyResult<String> {
     pathway
         .render(format)
         .map_err(|e| invalid_case(py, &e, None))

@@ -216,7 +216,12 @@ fn a_path_rebuilt_from_the_json_trace_is_the_walked_path() {
     for (i, node) in g.nodes.iter().enumerate() {
         assert_eq!(rebuilt.visits(i), walked.visits(i), "{}", node.id());
         for b in 0..4 {
-            assert_eq!(rebuilt.taken(i, b), walked.taken(i, b), "{} branch {b}", node.id());
+            assert_eq!(
+                rebuilt.taken(i, b),
+                walked.taken(i, b),
+                "{} branch {b}",
+                node.id()
+            );
         }
     }
     // Not an evaluation, another guideline's, or a trace that is no path.
@@ -231,5 +236,9 @@ fn a_path_rebuilt_from_the_json_trace_is_the_walked_path() {
     ] {
         assert!(rebuilt.add_json(&bad).is_err(), "accepted {}", &bad[..60]);
     }
-    assert_eq!(rebuilt.cases(), walked.cases(), "a refused document adds nothing");
+    assert_eq!(
+        rebuilt.cases(),
+        walked.cases(),
+        "a refused document adds nothing"
+    );
 }

@@ -10,9 +10,16 @@ use std::fmt::Write;
 pub const DISCLAIMER: &str =
     "Decision support only: a clinician reviews the cited basis before acting.";
 
+/// What a report says where a recommendation cites no statement.
+pub const NO_SOURCE: &str = "none (the guideline is silent here)";
+
+/// What a report says of a warning that cites no source: it is a safety
+/// note of this library.
+pub const OWN_SAFETY_NOTE: &str = "a safety note of this library; no source cited";
+
 fn sources_list(sources: &[Source]) -> String {
     if sources.is_empty() {
-        return "none (the guideline is silent here)".to_owned();
+        return NO_SOURCE.to_owned();
     }
     crate::vocab::join_names(sources, Source::as_str)
 }
@@ -91,7 +98,7 @@ pub fn evaluation_text(ev: &Evaluation) -> String {
     for w in ev.warning_specs() {
         none = false;
         let basis = if w.sources.is_empty() {
-            "a safety note of this library; no source cited".to_owned()
+            OWN_SAFETY_NOTE.to_owned()
         } else {
             sources_list(&w.sources)
         };

@@ -185,7 +185,11 @@ impl<'g> Pathway<'g> {
             let fired = entry.get("fired").and_then(|f| f.as_bool());
             match (rule, fired) {
                 (Some(rule), Some(fired)) => rules.push((rule, fired)),
-                _ => return Err(Error::parse(format!("a trace entry is not a rule and its outcome: {entry}"))),
+                _ => {
+                    return Err(Error::parse(format!(
+                        "a trace entry is not a rule and its outcome: {entry}"
+                    )))
+                }
             }
         }
         let steps = self.path_of(&rules).ok_or_else(|| {
@@ -210,7 +214,10 @@ impl<'g> Pathway<'g> {
         let mut steps = Vec::with_capacity(rules.len() * 2);
         let mut at = 0;
         for (rule, fired) in rules {
-            let target = g.nodes.iter().position(|n| matches!(n, Node::Rule(r) if r.id == *rule))?;
+            let target = g
+                .nodes
+                .iter()
+                .position(|n| matches!(n, Node::Rule(r) if r.id == *rule))?;
             steps.extend(self.forks_between(at, target)?);
             let branch = usize::from(!*fired);
             steps.push((target, branch));
