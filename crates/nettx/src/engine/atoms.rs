@@ -178,3 +178,91 @@ pub(crate) fn atoms(cond: &Cond) -> Option<Bits> {
         Cond::StrengthRecommended(s) => bit(STRENGTH_BASE + s.index() as u32),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::knowledge::{Guideline, RuleId};
+    use crate::vocab::Urgency;
+
+    /// Every value a yes/no fact can take, for each of the six.
+    #[allow(clippy::panic, reason = "a failed test panics")]
+    fn flag_values() -> Vec<Facts> {
+        let base = crate::Case::builder(Site::Ileum)
+            .build()
+            .map(|c| c.facts)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut out = Vec::new();
+        for field in FLAGS {
+            for value in [None, Some(true), Some(false)] {
+                let mut f = base;
+                if let Some(v) = value {
+                    f.set_flag(field, v);
+                }
+                out.push(f);
+            }
+        }
+        out
+    }
+
+    /// Changing one yes/no fact by `set_flag_bits` gives the bits computed
+    /// afresh, whatever the fact was before.
+    #[test]
+    fn a_changed_flag_updates_exactly_its_atoms() {
+        let thresholds = [1.0, 2.0];
+        for before in flag_values() {
+            for field in FLAGS {
+                for value in [true, false] {
+                    let mut after = before;
+                    after.set_flag(field, value);
+                    let updated = set_flag_bits(fact_bits(&before, &thresholds), &after, field);
+                    assert_eq!(
+                        updated,
+                        fact_bits(&after, &thresholds),
+                        "{field} := {value}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// The recommendation atoms that conditions test are the ones a
+    /// recommendation sets, for every code and strength.
+    #[test]
+    fn recommendation_atoms_agree_with_conditions() {
+        let g = Guideline::builtin();
+        for code in Code::ALL {
+            for strength in Strength::ALL {
+                let mut recs = [None; Code::ALL.len()];
+                if let Some(slot) = recs.get_mut(code.index()) {
+                    *slot = Some(Recommendation {
+                        guideline: g,
+                        code: *code,
+                        strength: *strength,
+                        urgency: Urgency::Elective,
+                        rule: RuleId::GoalCure,
+                    });
+                }
+                let bits = recommendation_bits(&recs, g.categories());
+                let category = code.spec().category;
+                for (cond, holds) in [
+                    (Cond::Recommended(*code), true),
+                    (
+                        Cond::RecommendedAs {
+                            code: *code,
+                            strength: *strength,
+                        },
+                        true,
+                    ),
+                    (Cond::CategoryRecommended(category), true),
+                    (Cond::StrengthRecommended(*strength), true),
+                ] {
+                    let atom = atoms(&cond).unwrap_or(0);
+                    assert_eq!(bits & atom != 0, holds, "{cond:?}");
+                }
+                // Exactly one atom of each of the four kinds is set.
+                assert_eq!(bits.count_ones(), 4, "{code} {strength}");
+            }
+        }
+    }
+}
