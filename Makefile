@@ -15,7 +15,7 @@ test:
 	./scripts/test.sh
 
 bench:
-	cargo bench -p nettx
+	cargo bench -p nettx-tests
 
 clean:
 	cargo clean
