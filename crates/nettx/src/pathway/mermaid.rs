@@ -27,9 +27,12 @@ fn quoted(lines: &[String]) -> String {
     out
 }
 
+/// The end node's id: `end` is a keyword of Mermaid flowcharts.
+const END_NODE: &str = "finish";
+
 fn node_id(index: usize) -> String {
     if index == END {
-        END_ID.to_owned()
+        END_NODE.to_owned()
     } else {
         format!("n{index}")
     }
@@ -56,7 +59,7 @@ pub(super) fn render(p: &Pathway<'_>) -> String {
             Node::Fork(_) => writeln!(out, "  {}{{{{{text}}}}}", node_id(i)),
         };
     }
-    let _ = writeln!(out, "  {END_ID}((end))");
+    let _ = writeln!(out, "  {END_NODE}(({END_ID}))");
     let edges = p.edges();
     let max = edges.iter().map(|e| e.taken).max().unwrap_or(0);
     for e in &edges {
