@@ -77,7 +77,7 @@ enum Command {
     /// Evaluate cases (JSON or JSON Lines) or FHIR records.
     #[command(args_override_self = true)]
     Evaluate {
-        /// Output: compact JSON per document, a readable report, or CDS Hooks cards.
+        /// Output: compact JSON per document, a readable report, CDS Hooks cards, or the pathway diagram.
         #[arg(short = 'f', long, value_enum, default_value_t = Format::Json)]
         format: Format,
         /// What each document is: a flat case, or a FHIR record (Bundle or CDS Hooks prefetch).
@@ -166,8 +166,11 @@ enum Input {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum RulesFormat {
+    /// A readable listing.
     Text,
+    /// The table as JSON (its SHA-256 is the guideline digest).
     Json,
+    /// The table as Markdown (docs/RULES.md).
     Markdown,
     /// The pathway diagram of the whole guideline (SVG).
     Svg,
