@@ -38,6 +38,16 @@ pub(crate) struct Facts {
 }
 
 impl Facts {
+    /// The disease state these facts give: from `metastatic`.
+    pub(crate) fn disease_state(&self) -> crate::vocab::DiseaseState {
+        use crate::vocab::DiseaseState;
+        match self.metastatic {
+            Some(true) => DiseaseState::Metastatic,
+            Some(false) => DiseaseState::Localized,
+            None => DiseaseState::Undetermined,
+        }
+    }
+
     /// The value of a yes/no field (`None` when unknown, or for a field that
     /// is not yes/no).
     pub(crate) fn flag(&self, field: Field) -> Option<bool> {

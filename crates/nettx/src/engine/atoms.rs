@@ -5,9 +5,7 @@
 use crate::case::Facts;
 use crate::evaluation::Recommendation;
 use crate::knowledge::{Cond, ThresholdId};
-use crate::vocab::{
-    Category, Code, Complication, DiseaseState, Field, Histology, Site, SsaResponse, Strength,
-};
+use crate::vocab::{Category, Code, Complication, Field, Histology, Site, SsaResponse, Strength};
 
 /// The atoms of facts and recommendations: bit `i` of the low word is fact
 /// atom `i`; bit `i` of the high word is recommendation atom `i`.
@@ -75,7 +73,7 @@ pub(crate) fn fact_bits(facts: &Facts, thresholds: &[f64]) -> Bits {
     for c in facts.complications.iter() {
         bits |= bit(COMPLICATION_BASE + c.index() as u32);
     }
-    bits |= bit(STATE_BASE + state(facts).index() as u32);
+    bits |= bit(STATE_BASE + facts.disease_state().index() as u32);
     match facts.size_cm {
         None => bits |= bit(SIZE_UNKNOWN),
         Some(size) => {
@@ -107,18 +105,9 @@ pub(crate) fn set_flag_bits(bits: Bits, facts: &Facts, field: Field) -> Bits {
     let mut bits = bits & !(0b111 << (FLAG_BASE + slot)) | bit(FLAG_BASE + slot + offset);
     if field == Field::Metastatic {
         bits &= !(0b111 << STATE_BASE);
-        bits |= bit(STATE_BASE + state(facts).index() as u32);
+        bits |= bit(STATE_BASE + facts.disease_state().index() as u32);
     }
     bits
-}
-
-/// The disease state the facts give.
-fn state(facts: &Facts) -> DiseaseState {
-    match facts.metastatic {
-        Some(true) => DiseaseState::Metastatic,
-        Some(false) => DiseaseState::Localized,
-        None => DiseaseState::Undetermined,
-    }
 }
 
 /// The recommendation atoms of the recommendations made so far;

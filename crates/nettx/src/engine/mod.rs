@@ -11,7 +11,7 @@
 use crate::case::{Case, Facts};
 use crate::evaluation::{Evaluation, Recommendation, TraceEntry};
 use crate::knowledge::{Effect, Guideline, RuleId, END};
-use crate::vocab::{Code, DiseaseState, Field, Goal, Set, WarningCode};
+use crate::vocab::{Code, Field, Goal, Set, WarningCode};
 use atoms::{fact_bits, recommendation_bits, set_flag_bits, Bits};
 pub(crate) use program::{compile, Op, Step, MAX_CLAUSES};
 
@@ -65,7 +65,7 @@ pub(crate) fn evaluate_recorded(
         in_scope: true,
     };
     run.walk(recorder);
-    let disease_state = state(&run.facts);
+    let disease_state = run.facts.disease_state();
     let mut recommendations: Vec<Recommendation> = run.recs.iter().flatten().copied().collect();
     recommendations.sort_by_key(|r| (r.urgency, r.strength, r.code));
     Evaluation {
@@ -78,15 +78,6 @@ pub(crate) fn evaluate_recorded(
         missing: run.missing,
         warnings: run.warnings,
         trace: run.trace,
-    }
-}
-
-/// The disease state the facts give.
-fn state(facts: &Facts) -> DiseaseState {
-    match facts.metastatic {
-        Some(true) => DiseaseState::Metastatic,
-        Some(false) => DiseaseState::Localized,
-        None => DiseaseState::Undetermined,
     }
 }
 

@@ -78,7 +78,17 @@ impl Recorder for Walk {
     }
 
     fn effect(&mut self, node: usize, effect: &Effect) {
-        let mark = match effect {
+        if let Some(mark) = Mark::of(effect) {
+            self.marks.push((node, mark));
+        }
+    }
+}
+
+impl Mark {
+    /// The mark an effect leaves on its node (none for inferences, goals,
+    /// the scope, and the guards themselves).
+    pub(crate) fn of(effect: &Effect) -> Option<Mark> {
+        Some(match effect {
             Effect::Recommend {
                 code,
                 strength,
@@ -87,9 +97,10 @@ impl Recorder for Walk {
             Effect::Withdraw(code) => Mark::Withdrew(*code),
             Effect::Missing(field) => Mark::Missing(*field),
             Effect::Warn(w) => Mark::Warned(*w),
-            _ => return,
-        };
-        self.marks.push((node, mark));
+            Effect::Set { .. } | Effect::OutOfScope | Effect::Goal(_) | Effect::If { .. } => {
+                return None
+            }
+        })
     }
 }
 

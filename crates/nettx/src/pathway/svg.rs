@@ -164,25 +164,15 @@ fn box_lines(g: &Guideline, index: usize) -> (Vec<String>, Vec<Mark>) {
     (lines, marks)
 }
 
+/// Every mark `effects` can leave, guarded ones included, each once.
 fn collect_marks(effects: &[Effect], out: &mut Vec<Mark>) {
     for e in effects {
-        let mark = match e {
-            Effect::Recommend {
-                code,
-                strength,
-                urgency,
-            } => Mark::Recommended(*code, *strength, *urgency),
-            Effect::Withdraw(code) => Mark::Withdrew(*code),
-            Effect::Missing(field) => Mark::Missing(*field),
-            Effect::Warn(w) => Mark::Warned(*w),
-            Effect::If { then, .. } => {
-                collect_marks(then, out);
-                continue;
+        if let Effect::If { then, .. } = e {
+            collect_marks(then, out);
+        } else if let Some(mark) = Mark::of(e) {
+            if !out.contains(&mark) {
+                out.push(mark);
             }
-            _ => continue,
-        };
-        if !out.contains(&mark) {
-            out.push(mark);
         }
     }
 }
