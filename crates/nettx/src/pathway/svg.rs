@@ -70,6 +70,9 @@ struct Drawing {
     boxes: Vec<Option<Rect>>,
     /// Per edge (in [`Pathway::edges`] order): its path, as SVG path data.
     paths: Vec<Option<String>>,
+    /// Per node (and the end node last): the lines of its box and the
+    /// effects it can have (the last lines), as laid out.
+    texts: Vec<(Vec<String>, Vec<Mark>)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -183,12 +186,15 @@ fn lay_out(p: &Pathway<'_>) -> Drawing {
     let mut graph = VisualGraph::new(Orientation::TopToBottom);
     let look = StyleAttr::new(Color::fast("black"), 1, None, 0, FONT);
     let mut handles = Vec::with_capacity(g.nodes.len() + 1);
+    let mut texts = Vec::with_capacity(g.nodes.len() + 1);
     for i in 0..=g.nodes.len() {
-        let text = if i == g.nodes.len() {
-            END_ID.to_owned()
+        let lines = if i == g.nodes.len() {
+            (vec![END_ID.to_owned()], Vec::new())
         } else {
-            box_lines(g, i).0.join("\n")
+            box_lines(g, i)
         };
+        let text = lines.0.join("\n");
+        texts.push(lines);
         let shape = ShapeKind::new_box(&text);
         let size = get_shape_size(Orientation::TopToBottom, &shape, FONT, false);
         let element = Element::create_with_properties(
@@ -224,6 +230,7 @@ fn lay_out(p: &Pathway<'_>) -> Drawing {
             height: 0.0,
             boxes: vec![None; g.nodes.len() + 1],
             paths: vec![None; edges.len()],
+            texts,
         },
     };
     graph.do_it(false, false, false, &mut recorder);
@@ -328,7 +335,7 @@ pub(super) fn render(p: &Pathway<'_>) -> Result<String, Error> {
             );
         }
     }
-    for (i, rect) in drawing.boxes.iter().enumerate() {
+    for (i, (rect, (lines, marks))) in drawing.boxes.iter().zip(&drawing.texts).enumerate() {
         let Some(r) = rect else { continue };
         let is_end = i == g.nodes.len();
         let look = if is_end {
@@ -357,11 +364,6 @@ pub(super) fn render(p: &Pathway<'_>) -> Result<String, Error> {
             r.w,
             r.h
         );
-        let (lines, marks) = if is_end {
-            (vec![END_ID.to_owned()], Vec::new())
-        } else {
-            box_lines(g, i)
-        };
         let first_mark = lines.len() - marks.len();
         let line_height = FONT as f64 * 1.15;
         let text_top =
