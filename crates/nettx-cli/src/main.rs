@@ -39,6 +39,12 @@ USAGE:
     nettx rules [--format text|json|markdown|svg|dot|mermaid]
         List the rule table: statements, codes, warnings, decision rules;
         or draw the guideline's decision graph (svg, dot, mermaid).
+    nettx serve [--config FILE] [--listen ADDR] [--base-url URL] [--audit-log FILE]
+                [--tls-cert FILE --tls-key FILE] [--behind-tls-proxy]
+        Run the CDS Hooks 2.0 service (docs/CDS-HOOKS.md). Flags override the
+        TOML config. With no issuers configured it runs in development mode:
+        loopback only, no token checked, and it says so. Stops gracefully on
+        SIGTERM or Ctrl-C.
     nettx schema case|evaluation|error
         Print the JSON Schema of the input, the output or the error document.
     nettx completions bash|zsh|fish|elvish|powershell
@@ -99,6 +105,8 @@ enum Command {
         #[arg(short = 'f', long, value_enum, default_value_t = RulesFormat::Text)]
         format: RulesFormat,
     },
+    /// Run the CDS Hooks service.
+    Serve(ServeArgs),
     /// Print the JSON Schema of the input, the output or the error document.
     Schema {
         /// Which schema.
@@ -113,6 +121,66 @@ enum Command {
     },
     /// Print the version, the guideline and its digest.
     Version,
+}
+
+/// `nettx serve`: each flag overrides its setting in the config file.
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// A TOML config file (docs/CDS-HOOKS.md lists its settings).
+    #[arg(long, value_name = "FILE")]
+    config: Option<std::path::PathBuf>,
+    /// The socket address to listen on (default 127.0.0.1:8080).
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<String>,
+    /// The public base URL callers use (a token's aud is this + the path).
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// The audit log (JSON Lines, appended).
+    #[arg(long, value_name = "FILE")]
+    audit_log: Option<std::path::PathBuf>,
+    /// TLS certificate chain (PEM); needs --tls-key.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<std::path::PathBuf>,
+    /// TLS private key (PEM); needs --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<std::path::PathBuf>,
+    /// A TLS proxy sits in front (allows a non-loopback address without --tls-cert).
+    #[arg(long)]
+    behind_tls_proxy: bool,
+}
+
+fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
+    let mut config = match &args.config {
+        Some(path) => nettx_server::Config::from_file(path)
+            .map_err(|e| Failure::Usage(format!("configuration: {e}")))?,
+        None => nettx_server::Config::default(),
+    };
+    if let Some(listen) = args.listen {
+        config.listen = listen;
+    }
+    if let Some(url) = args.base_url {
+        config.public_base_url = Some(url);
+    }
+    if let Some(path) = args.audit_log {
+        config.audit.path = path;
+    }
+    if let (Some(cert), Some(key)) = (args.tls_cert, args.tls_key) {
+        config.tls = Some(nettx_server::config::Tls { cert, key });
+    }
+    if args.behind_tls_proxy {
+        config.behind_tls_proxy = true;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Io(io::Error::other(format!("cannot start the runtime: {e}"))))?;
+    runtime.block_on(async {
+        let running = nettx_server::start(config)
+            .await
+            .map_err(|e| Failure::Usage(format!("configuration: {e}")))?;
+        running.until_signal().await.map_err(Failure::Io)
+    })?;
+    Ok(ExitCode::SUCCESS)
 }
 
 #[derive(Subcommand)]
@@ -302,6 +370,10 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 }
             }
             ExitCode::SUCCESS
+        }
+        Command::Serve(args) => {
+            out.flush()?;
+            serve(args)?
         }
         Command::Schema { which } => {
             let schema = match which {

@@ -159,3 +159,32 @@ pub fn cds_cards(evaluation: &Evaluation) -> Cards {
     }
     Cards { cards }
 }
+
+/// The one `warning` card a CDS Hooks service answers with when the mapping
+/// refuses the record: no recommendation is made, and the card says why (the
+/// error's message, and the field it names). Its uuid is UUID v5 (URL
+/// namespace) of `nettx:refused:` + the request's `hookInstance`.
+pub fn refused_cards(hook_instance: &str, error: &nettx::Error) -> Cards {
+    let mut detail = String::from(
+        "nettx could not read this patient's record, so it makes **no recommendation**. \
+         Check the record, or decide without this tool.\n\n",
+    );
+    let _ = write!(detail, "**Why:** {}", error.message());
+    if let Some(field) = error.field_name() {
+        let _ = write!(detail, " (field `{field}`, kind `{}`)", error.kind());
+    } else {
+        let _ = write!(detail, " (kind `{}`)", error.kind());
+    }
+    stamp(&mut detail, &[]);
+    Cards {
+        cards: vec![Card {
+            uuid: v5(&NAMESPACE_URL, &format!("nettx:refused:{hook_instance}")),
+            summary: String::from("No recommendation: the patient's record could not be read"),
+            detail,
+            indicator: Indicator::Warning,
+            source: CardSource {
+                label: format!("nettx: {GUIDELINE_ID} {GUIDELINE_VERSION}"),
+            },
+        }],
+    }
+}

@@ -44,7 +44,7 @@ mod read;
 pub mod table;
 mod uuid;
 
-pub use cards::{cds_cards, Card, CardSource, Cards, Indicator, MAX_SUMMARY_CHARS};
+pub use cards::{cds_cards, refused_cards, Card, CardSource, Cards, Indicator, MAX_SUMMARY_CHARS};
 
 use nettx::{Case, Error, ErrorKind, Evaluation, Field};
 
@@ -76,9 +76,18 @@ pub struct Mapped {
     case: Case,
     provenance: Vec<(Field, Vec<String>)>,
     notes: Vec<Note>,
+    patient: Option<String>,
 }
 
 impl Mapped {
+    /// The one patient the record names: the logical id that every Patient
+    /// and every `subject`/`patient` reference agree on (`#n`, the Patient's
+    /// position, for a Patient without an id), or `None` when no resource
+    /// names a patient. A service compares it with the patient it was asked
+    /// about before it shows anything.
+    pub fn patient(&self) -> Option<&str> {
+        self.patient.as_deref()
+    }
     /// The case built (checked by the core like any case).
     pub fn case(&self) -> &Case {
         &self.case

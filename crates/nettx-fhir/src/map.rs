@@ -111,6 +111,8 @@ struct Mapper<'r, 'a> {
     subject_ok: Vec<Result<(), String>>,
     /// Another cancer's Condition, if any.
     other_cancer: Option<usize>,
+    /// The one patient every Patient and subject reference names, if any.
+    patient: Option<String>,
     ev: Evidence,
 }
 
@@ -205,6 +207,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
             subject_ok.push(ok);
         }
         self.subject_ok = subject_ok;
+        self.patient = seen.map(|(identity, _)| identity);
         Ok(())
     }
 
@@ -1280,10 +1283,16 @@ pub fn map(text: &str) -> Result<Mapped, Error> {
         notes: Vec::new(),
         subject_ok: Vec::new(),
         other_cancer: None,
+        patient: None,
         ev: Evidence::default(),
     };
     m.run()?;
-    let Mapper { ev, mut notes, .. } = m;
+    let Mapper {
+        ev,
+        mut notes,
+        patient,
+        ..
+    } = m;
     let names_vec: Vec<String> = res.iter().map(|r| r.name.clone()).collect();
     let names = |pos: usize| names_vec.get(pos).cloned().unwrap_or_default();
     let mut provenance: Vec<(Field, Vec<usize>)> = Vec::new();
@@ -1634,5 +1643,6 @@ pub fn map(text: &str) -> Result<Mapped, Error> {
         case,
         provenance,
         notes,
+        patient,
     })
 }

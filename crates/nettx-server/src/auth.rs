@@ -1,0 +1,288 @@
+//! Who may call: a JWT (ES384 or RS384) signed by a configured trusted
+//! issuer, with `aud` equal to the URL of the endpoint invoked, valid
+//! `exp`/`iat`, and a `jti` never seen before. Keys come from the issuer's
+//! JWKS file or from a `jku` the issuer's entry allow-lists (https only,
+//! cached for a bounded time). Keys embedded in the token (`jwk`, `x5c`,
+//! `x5u`) are never trusted.
+
+use crate::client::get_bounded;
+use crate::config::{Issuer, Limits};
+use crate::replay::{Remembered, ReplayCache};
+use jsonwebtoken::jwk::{Jwk, JwkSet};
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// Largest key set read from a `jku`.
+const MAX_JWKS_BYTES: usize = 256 * 1024;
+/// A key set is fetched again for an unknown `kid` at most this often.
+const MIN_REFETCH: Duration = Duration::from_secs(30);
+
+/// A caller refused, with the reason (sent back in the 401, never logged
+/// with the token).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Denied(pub String);
+
+/// A caller whose token was verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// The token's issuer (`-` in development mode).
+    pub iss: String,
+}
+
+struct TrustedIssuer {
+    iss: String,
+    file_keys: Option<JwkSet>,
+    jku: Vec<String>,
+}
+
+struct CachedSet {
+    fetched: Instant,
+    keys: Arc<JwkSet>,
+}
+
+/// Verifies tokens; shared by every request.
+pub struct Verifier {
+    issuers: Vec<TrustedIssuer>,
+    client: reqwest::Client,
+    cache: tokio::sync::Mutex<HashMap<String, CachedSet>>,
+    seen: Mutex<ReplayCache>,
+    ttl: Duration,
+    skew: u64,
+    max_lifetime: u64,
+}
+
+#[derive(Deserialize)]
+struct Claims {
+    iss: String,
+    exp: u64,
+    iat: u64,
+    jti: String,
+}
+
+#[derive(Deserialize)]
+struct IssOnly {
+    iss: Option<String>,
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+impl Verifier {
+    /// Loads every issuer's JWKS file (an unreadable or empty one is an error
+    /// naming the issuer).
+    pub fn new(
+        issuers: &[Issuer],
+        limits: &Limits,
+        client: reqwest::Client,
+    ) -> Result<Verifier, String> {
+        let mut trusted = Vec::with_capacity(issuers.len());
+        for (i, issuer) in issuers.iter().enumerate() {
+            let file_keys = match &issuer.jwks_file {
+                Some(path) => {
+                    let text = std::fs::read_to_string(path)
+                        .map_err(|e| format!("issuers[{i}].jwks_file {}: {e}", path.display()))?;
+                    let set: JwkSet = serde_json::from_str(&text).map_err(|e| {
+                        format!(
+                            "issuers[{i}].jwks_file {}: not a JWKS ({e})",
+                            path.display()
+                        )
+                    })?;
+                    if set.keys.is_empty() {
+                        return Err(format!(
+                            "issuers[{i}].jwks_file {}: holds no key",
+                            path.display()
+                        ));
+                    }
+                    Some(set)
+                }
+                None => None,
+            };
+            trusted.push(TrustedIssuer {
+                iss: issuer.iss.clone(),
+                file_keys,
+                jku: issuer.jku.clone(),
+            });
+        }
+        Ok(Verifier {
+            issuers: trusted,
+            client,
+            cache: tokio::sync::Mutex::new(HashMap::new()),
+            seen: Mutex::new(ReplayCache::new(limits.max_remembered_tokens)),
+            ttl: Duration::from_secs(limits.jwks_cache_seconds),
+            skew: limits.clock_skew_seconds,
+            max_lifetime: limits.max_token_lifetime_seconds,
+        })
+    }
+
+    /// Verifies the `Authorization` header's value for a call to `audience`.
+    pub async fn verify(
+        &self,
+        authorization: Option<&str>,
+        audience: &str,
+    ) -> Result<Caller, Denied> {
+        let deny = |why: &str| Err(Denied(why.to_owned()));
+        let Some(value) = authorization else {
+            return deny("no Authorization header: send `Authorization: Bearer <JWT>`");
+        };
+        let Some(token) = value
+            .strip_prefix("Bearer ")
+            .or_else(|| value.strip_prefix("bearer "))
+        else {
+            return deny("the Authorization header is not `Bearer <JWT>`");
+        };
+        let token = token.trim();
+        let Ok(header) = jsonwebtoken::decode_header(token) else {
+            return deny("the token is not a JWT with a supported header (alg ES384 or RS384)");
+        };
+        if !matches!(header.alg, Algorithm::ES384 | Algorithm::RS384) {
+            return deny("the token's alg is not allowed: only ES384 and RS384 are");
+        }
+        let iss = unverified_iss(token).ok_or_else(|| Denied("the token has no `iss`".into()))?;
+        let Some(issuer) = self.issuers.iter().find(|i| i.iss == iss) else {
+            return deny("the token's issuer is not trusted by this service");
+        };
+        let jwk = self
+            .key_for(
+                issuer,
+                header.jku.as_deref(),
+                header.kid.as_deref(),
+                header.alg,
+            )
+            .await?;
+        let key = DecodingKey::from_jwk(&jwk)
+            .map_err(|_| Denied("the issuer's key cannot be used".into()))?;
+        let mut validation = Validation::new(header.alg);
+        validation.leeway = self.skew;
+        validation.set_audience(&[audience]);
+        validation.set_issuer(&[&issuer.iss]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud"]);
+        let data = jsonwebtoken::decode::<Claims>(token, &key, &validation).map_err(|e| {
+            use jsonwebtoken::errors::ErrorKind as K;
+            Denied(match e.kind() {
+                K::InvalidSignature => "the token's signature does not verify".into(),
+                K::ExpiredSignature => "the token has expired".into(),
+                K::InvalidAudience => {
+                    format!("the token's aud is not this endpoint's URL ({audience})")
+                }
+                K::InvalidIssuer => "the token's issuer is not trusted".into(),
+                K::MissingRequiredClaim(c) => format!("the token has no `{c}`"),
+                K::Json(_) => "the token lacks `iat` or `jti`, or one has the wrong type".into(),
+                _ => "the token is not valid".into(),
+            })
+        })?;
+        let claims = data.claims;
+        let now = now_secs();
+        if claims.iat > now + self.skew {
+            return deny("the token's iat is in the future");
+        }
+        if claims.exp > now + self.max_lifetime + self.skew {
+            return deny("the token lives longer than this service accepts (limits.max_token_lifetime_seconds)");
+        }
+        if claims.jti.is_empty() || claims.jti.len() > 256 {
+            return deny("the token's jti is empty or longer than 256 bytes");
+        }
+        let remembered = self
+            .seen
+            .lock()
+            .map_err(|_| Denied("the replay cache is unavailable".into()))?
+            .remember(&claims.iss, &claims.jti, claims.exp + self.skew, now);
+        match remembered {
+            Remembered::New => Ok(Caller { iss: claims.iss }),
+            Remembered::Replayed => deny("the token's jti was seen before (a replayed token)"),
+            Remembered::Full => deny("too many live tokens are remembered; retry in a moment"),
+        }
+    }
+
+    async fn key_for(
+        &self,
+        issuer: &TrustedIssuer,
+        jku: Option<&str>,
+        kid: Option<&str>,
+        alg: Algorithm,
+    ) -> Result<Jwk, Denied> {
+        let pick = |set: &JwkSet| -> Option<Jwk> {
+            let jwk = match kid {
+                Some(kid) => set.find(kid)?,
+                None if set.keys.len() == 1 => set.keys.first()?,
+                None => return None,
+            };
+            match jwk.common.key_algorithm {
+                Some(a) if a.to_string() != format!("{alg:?}") => None,
+                _ => Some(jwk.clone()),
+            }
+        };
+        match jku {
+            None => {
+                let Some(set) = &issuer.file_keys else {
+                    return Err(Denied(
+                        "the token has no jku and its issuer has no key file".into(),
+                    ));
+                };
+                pick(set).ok_or_else(|| {
+                    Denied("no key of the issuer matches the token's kid and alg".into())
+                })
+            }
+            Some(url) => {
+                if !issuer.jku.iter().any(|allowed| allowed == url) {
+                    return Err(Denied(
+                        "the token's jku is not allow-listed for its issuer".into(),
+                    ));
+                }
+                let set = self.fetch_set(url, false).await?;
+                if let Some(jwk) = pick(&set) {
+                    return Ok(jwk);
+                }
+                // A rotated key: fetch again, at most every MIN_REFETCH.
+                let set = self.fetch_set(url, true).await?;
+                pick(&set).ok_or_else(|| {
+                    Denied("no key at the jku matches the token's kid and alg".into())
+                })
+            }
+        }
+    }
+
+    async fn fetch_set(&self, url: &str, refresh: bool) -> Result<Arc<JwkSet>, Denied> {
+        let mut cache = self.cache.lock().await;
+        if let Some(c) = cache.get(url) {
+            let age = c.fetched.elapsed();
+            if age < self.ttl && !(refresh && age >= MIN_REFETCH) {
+                return Ok(c.keys.clone());
+            }
+        }
+        let body = get_bounded(&self.client, url, None, "application/json", MAX_JWKS_BYTES)
+            .await
+            .map_err(|e| Denied(format!("the key set at the token's jku {}", e.0)))?;
+        let set: JwkSet = serde_json::from_slice(&body)
+            .map_err(|_| Denied("the key set at the token's jku is not a JWKS".into()))?;
+        let keys = Arc::new(set);
+        cache.insert(
+            url.to_owned(),
+            CachedSet {
+                fetched: Instant::now(),
+                keys: keys.clone(),
+            },
+        );
+        Ok(keys)
+    }
+}
+
+/// The `iss` of a token's payload, read before the signature is checked
+/// (only to choose the issuer's keys).
+fn unverified_iss(token: &str) -> Option<String> {
+    let mut validation = Validation::new(Algorithm::ES384);
+    validation.algorithms = vec![Algorithm::ES384, Algorithm::RS384];
+    validation.insecure_disable_signature_validation();
+    validation.validate_exp = false;
+    validation.validate_aud = false;
+    validation.required_spec_claims.clear();
+    jsonwebtoken::decode::<IssOnly>(token, &DecodingKey::from_secret(&[]), &validation)
+        .ok()?
+        .claims
+        .iss
+}

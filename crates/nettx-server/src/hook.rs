@@ -1,0 +1,374 @@
+//! A `patient-view` hook request: checked, then its record gathered from
+//! `prefetch` or, for a key that is absent, fetched from the EHR's FHIR
+//! server with the request's `fhirAuthorization` token.
+
+use crate::client::get_bounded;
+use crate::error::ApiError;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::collections::HashMap;
+
+/// The one service's id.
+pub const SERVICE_ID: &str = "intestinal-net-treatment";
+/// The hook it answers.
+pub const HOOK: &str = "patient-view";
+/// The prefetch templates, in the order the record is assembled.
+pub const PREFETCH: [(&str, &str); 3] = [
+    ("patient", "Patient/{{context.patientId}}"),
+    ("conditions", "Condition?patient={{context.patientId}}"),
+    ("observations", "Observation?patient={{context.patientId}}"),
+];
+
+/// The discovery document (`GET /cds-services`).
+pub fn discovery_json() -> String {
+    let prefetch: serde_json::Map<String, serde_json::Value> = PREFETCH
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), serde_json::Value::from(*v)))
+        .collect();
+    serde_json::json!({
+        "services": [{
+            "hook": HOOK,
+            "id": SERVICE_ID,
+            "title": "Intestinal NET treatment (nettx)",
+            "description": format!(
+                "Treatment recommendations of {} {} for a patient with an intestinal neuroendocrine tumour, each with its basis, the missing data and safety warnings.",
+                nettx::knowledge::GUIDELINE_ID,
+                nettx::knowledge::GUIDELINE_VERSION
+            ),
+            "prefetch": prefetch,
+        }]
+    })
+    .to_string()
+}
+
+#[derive(Deserialize)]
+struct Context {
+    #[serde(rename = "patientId")]
+    patient_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct FhirAuthorization {
+    access_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Request<'a> {
+    hook: Option<String>,
+    #[serde(rename = "hookInstance")]
+    hook_instance: Option<String>,
+    #[serde(rename = "fhirServer")]
+    fhir_server: Option<String>,
+    #[serde(rename = "fhirAuthorization")]
+    fhir_authorization: Option<FhirAuthorization>,
+    context: Option<Context>,
+    #[serde(borrow)]
+    prefetch: Option<HashMap<String, &'a RawValue>>,
+}
+
+/// A checked hook request, its record not yet gathered.
+pub struct Hook<'a> {
+    /// The call's `hookInstance`.
+    pub hook_instance: String,
+    /// `context.patientId`.
+    pub patient_id: String,
+    fhir_server: Option<String>,
+    token: Option<String>,
+    prefetch: HashMap<String, &'a RawValue>,
+}
+
+/// Whether `id` is a FHIR logical id (`[A-Za-z0-9\-\.]{1,64}`).
+pub fn is_fhir_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+}
+
+fn is_loopback_http(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let host = rest.split(['/', '?']).next().unwrap_or("");
+    let host = host.rsplit_once(':').map_or(host, |(h, port)| {
+        if port.bytes().all(|b| b.is_ascii_digit()) {
+            h
+        } else {
+            host
+        }
+    });
+    matches!(host, "127.0.0.1" | "localhost" | "[::1]")
+}
+
+impl<'a> Hook<'a> {
+    /// Reads and checks a request body (400 naming the member at fault).
+    pub fn parse(body: &'a [u8]) -> Result<Hook<'a>, ApiError> {
+        let mut de = serde_json::Deserializer::from_slice(body);
+        let request: Request<'a> = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let field = (path != ".").then_some(path);
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "parse",
+                field.as_deref(),
+                format!("the request is not a CDS Hooks request: {inner}"),
+            )
+        })?;
+        de.end().map_err(|e| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "parse",
+                None,
+                format!("the request has trailing data: {e}"),
+            )
+        })?;
+        match request.hook.as_deref() {
+            Some(HOOK) => {}
+            Some(other) => {
+                return Err(ApiError::request(
+                    Some("hook"),
+                    format!("this service answers the `{HOOK}` hook, not `{other}`"),
+                ))
+            }
+            None => return Err(ApiError::request(Some("hook"), "`hook` is missing")),
+        }
+        let hook_instance =
+            match request.hook_instance {
+                Some(h) if !h.is_empty() && h.len() <= 128 => h,
+                _ => return Err(ApiError::request(
+                    Some("hookInstance"),
+                    "`hookInstance` must be a non-empty string of at most 128 characters (a UUID)",
+                )),
+            };
+        let patient_id = match request.context.and_then(|c| c.patient_id) {
+            Some(id) if is_fhir_id(&id) => id,
+            Some(_) => {
+                return Err(ApiError::request(
+                    Some("context.patientId"),
+                    "`context.patientId` is not a FHIR id (1 to 64 of A-Z a-z 0-9 - .)",
+                ))
+            }
+            None => {
+                return Err(ApiError::request(
+                    Some("context.patientId"),
+                    "`context.patientId` is missing",
+                ))
+            }
+        };
+        let fhir_server = match request.fhir_server {
+            Some(url) if url.starts_with("https://") || is_loopback_http(&url) => {
+                Some(url.trim_end_matches('/').to_owned())
+            }
+            Some(_) => {
+                return Err(ApiError::request(
+                    Some("fhirServer"),
+                    "`fhirServer` must be an https URL (plain http only on a loopback address), so the access token is never sent in the clear",
+                ))
+            }
+            None => None,
+        };
+        Ok(Hook {
+            hook_instance,
+            patient_id,
+            fhir_server,
+            token: request.fhir_authorization.and_then(|a| a.access_token),
+            prefetch: request.prefetch.unwrap_or_default(),
+        })
+    }
+
+    /// The record as a prefetch object `{"patient":…,"conditions":…,…}`:
+    /// each template's key from `prefetch` (`null` means no data), else
+    /// fetched from `fhirServer`; a searchset's `next` pages are fetched too
+    /// (same server only). 412 when a key can't be had.
+    pub async fn record(
+        &self,
+        client: &reqwest::Client,
+        max_bytes: usize,
+        max_pages: usize,
+    ) -> Result<String, ApiError> {
+        let mut parts: Vec<(String, String)> = Vec::new();
+        for (key, template) in PREFETCH {
+            let first = match self.prefetch.get(key) {
+                Some(raw) => raw.get().to_owned(),
+                None => {
+                    let query = template.replace("{{context.patientId}}", &self.patient_id);
+                    self.fetch(client, key, &query, max_bytes).await?
+                }
+            };
+            let mut next = next_link(&first);
+            parts.push((key.to_owned(), first));
+            let mut page = 1;
+            while let Some(url) = next {
+                page += 1;
+                if page > max_pages {
+                    return Err(precondition(
+                        key,
+                        format!("the search has more than {max_pages} pages (limits.max_pages)"),
+                    ));
+                }
+                let Some(base) = &self.fhir_server else {
+                    return Err(precondition(key, "is a paged search (a `next` link) and no fhirServer was given to fetch the rest"));
+                };
+                if !url.starts_with(&format!("{base}/")) && !url.starts_with(&format!("{base}?")) {
+                    return Err(precondition(key, "has a `next` link to another server; the token is sent to the request's fhirServer only"));
+                }
+                let body = self.get(client, key, &url, max_bytes).await?;
+                next = next_link(&body);
+                parts.push((format!("{key}#{page}"), body));
+            }
+        }
+        let mut record = String::with_capacity(
+            parts
+                .iter()
+                .map(|(k, v)| k.len() + v.len() + 4)
+                .sum::<usize>()
+                + 2,
+        );
+        record.push('{');
+        for (i, (key, value)) in parts.iter().enumerate() {
+            if i > 0 {
+                record.push(',');
+            }
+            record.push_str(&crate::audit::json_str(key));
+            record.push(':');
+            record.push_str(value);
+        }
+        record.push('}');
+        Ok(record)
+    }
+
+    async fn fetch(
+        &self,
+        client: &reqwest::Client,
+        key: &str,
+        query: &str,
+        max_bytes: usize,
+    ) -> Result<String, ApiError> {
+        let Some(base) = &self.fhir_server else {
+            return Err(precondition(
+                key,
+                "is not in prefetch and no fhirServer was given to fetch it from",
+            ));
+        };
+        self.get(client, key, &format!("{base}/{query}"), max_bytes)
+            .await
+    }
+
+    async fn get(
+        &self,
+        client: &reqwest::Client,
+        key: &str,
+        url: &str,
+        max_bytes: usize,
+    ) -> Result<String, ApiError> {
+        let body = get_bounded(
+            client,
+            url,
+            self.token.as_deref(),
+            "application/fhir+json",
+            max_bytes,
+        )
+        .await
+        .map_err(|e| {
+            precondition(
+                key,
+                format!("could not be fetched: the FHIR server {}", e.0),
+            )
+        })?;
+        String::from_utf8(body)
+            .map_err(|_| precondition(key, "the FHIR server's answer is not UTF-8 text"))
+    }
+}
+
+fn precondition(key: &str, why: impl std::fmt::Display) -> ApiError {
+    ApiError::new(
+        StatusCode::PRECONDITION_FAILED,
+        "precondition",
+        Some(&format!("prefetch.{key}")),
+        format!("prefetch `{key}` {why}"),
+    )
+}
+
+#[derive(Deserialize)]
+struct Link {
+    relation: Option<String>,
+    url: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Paged {
+    #[serde(rename = "resourceType")]
+    resource_type: Option<String>,
+    link: Option<Vec<Link>>,
+}
+
+/// The `next` link of a Bundle, if the text is one and has it.
+fn next_link(text: &str) -> Option<String> {
+    let paged: Paged = serde_json::from_str(text).ok()?;
+    if paged.resource_type.as_deref() != Some("Bundle") {
+        return None;
+    }
+    paged
+        .link?
+        .into_iter()
+        .find(|l| l.relation.as_deref() == Some("next"))
+        .and_then(|l| l.url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_servers() {
+        assert!(is_fhir_id("pt-1.a"));
+        assert!(!is_fhir_id(""));
+        assert!(!is_fhir_id("a/b"));
+        assert!(!is_fhir_id("a?b"));
+        assert!(!is_fhir_id(&"a".repeat(65)));
+        assert!(is_loopback_http("http://127.0.0.1:8080/fhir"));
+        assert!(is_loopback_http("http://localhost/fhir"));
+        assert!(!is_loopback_http("http://127.0.0.1.evil.org/fhir"));
+        assert!(!is_loopback_http("http://ehr.example.org/fhir"));
+    }
+
+    #[test]
+    fn request_errors_name_the_member() {
+        let field = |body: &str| Hook::parse(body.as_bytes()).err().and_then(|e| e.field);
+        assert_eq!(
+            field(r#"{"hook":"order-select","hookInstance":"x","context":{"patientId":"p"}}"#)
+                .as_deref(),
+            Some("hook")
+        );
+        assert_eq!(
+            field(r#"{"hook":"patient-view","context":{"patientId":"p"}}"#).as_deref(),
+            Some("hookInstance")
+        );
+        assert_eq!(
+            field(r#"{"hook":"patient-view","hookInstance":"x","context":{}}"#).as_deref(),
+            Some("context.patientId")
+        );
+        assert_eq!(
+            field(r#"{"hook":"patient-view","hookInstance":"x","context":{"patientId":7}}"#)
+                .as_deref(),
+            Some("context.patientId")
+        );
+        assert_eq!(field(r#"{"hook":"patient-view","hookInstance":"x","context":{"patientId":"p"},"fhirServer":"http://ehr.example.org"}"#).as_deref(), Some("fhirServer"));
+        assert!(Hook::parse(
+            br#"{"hook":"patient-view","hookInstance":"x","context":{"patientId":"p"}}"#
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn next_links() {
+        assert_eq!(next_link(r#"{"resourceType":"Bundle","link":[{"relation":"self","url":"a"},{"relation":"next","url":"b"}]}"#).as_deref(), Some("b"));
+        assert_eq!(
+            next_link(r#"{"resourceType":"Patient","link":[{"relation":"next","url":"b"}]}"#),
+            None
+        );
+        assert_eq!(next_link("null"), None);
+    }
+}
