@@ -208,6 +208,16 @@ fn evaluated_fields(
     )
 }
 
+/// The field an error names, for the audit log: only a field of the case
+/// (or `subject`); a key the caller made up could be anything, a name too.
+fn audited_field(field: Option<&str>) -> String {
+    match field {
+        Some(f) if nettx::Field::from_name(f).is_some() || f == "subject" => json_str(f),
+        Some(_) => "\"(not a case field)\"".into(),
+        None => "null".into(),
+    }
+}
+
 fn refused_fields(
     source: &str,
     hook_instance: Option<&str>,
@@ -220,7 +230,7 @@ fn refused_fields(
         json_str(&caller.iss),
         nettx::knowledge::guideline_digest(),
         error.kind(),
-        error.field_name().map_or("null".into(), json_str),
+        audited_field(error.field_name()),
     )
 }
 
