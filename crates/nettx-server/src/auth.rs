@@ -47,7 +47,10 @@ struct CachedSet {
 pub struct Verifier {
     issuers: Vec<TrustedIssuer>,
     client: reqwest::Client,
-    cache: tokio::sync::Mutex<HashMap<String, CachedSet>>,
+    /// Key sets by `jku`: read without waiting while fresh.
+    cache: std::sync::RwLock<HashMap<String, CachedSet>>,
+    /// One fetch at a time (callers that wait then find the fresh set).
+    fetching: tokio::sync::Mutex<()>,
     seen: Mutex<ReplayCache>,
     ttl: Duration,
     skew: u64,
@@ -112,7 +115,8 @@ impl Verifier {
         Ok(Verifier {
             issuers: trusted,
             client,
-            cache: tokio::sync::Mutex::new(HashMap::new()),
+            cache: std::sync::RwLock::new(HashMap::new()),
+            fetching: tokio::sync::Mutex::new(()),
             seen: Mutex::new(ReplayCache::new(limits.max_remembered_tokens)),
             ttl: Duration::from_secs(limits.jwks_cache_seconds),
             skew: limits.clock_skew_seconds,
@@ -247,13 +251,24 @@ impl Verifier {
         }
     }
 
+    /// The cached set if it may be used: younger than the TTL and, when a
+    /// refresh (an unknown `kid`) is asked for, younger than [`MIN_REFETCH`],
+    /// so a stream of unknown kids cannot make the service fetch in a loop.
+    fn cached(&self, url: &str, refresh: bool) -> Option<Arc<JwkSet>> {
+        let cache = self.cache.read().ok()?;
+        let c = cache.get(url)?;
+        let age = c.fetched.elapsed();
+        (age < self.ttl && !(refresh && age >= MIN_REFETCH)).then(|| c.keys.clone())
+    }
+
     async fn fetch_set(&self, url: &str, refresh: bool) -> Result<Arc<JwkSet>, Denied> {
-        let mut cache = self.cache.lock().await;
-        if let Some(c) = cache.get(url) {
-            let age = c.fetched.elapsed();
-            if age < self.ttl && !(refresh && age >= MIN_REFETCH) {
-                return Ok(c.keys.clone());
-            }
+        if let Some(keys) = self.cached(url, refresh) {
+            return Ok(keys);
+        }
+        let _one_fetch = self.fetching.lock().await;
+        // Fetched while this call waited?
+        if let Some(keys) = self.cached(url, refresh) {
+            return Ok(keys);
         }
         let body = get_bounded(&self.client, url, None, "application/json", MAX_JWKS_BYTES)
             .await
@@ -261,13 +276,15 @@ impl Verifier {
         let set: JwkSet = serde_json::from_slice(&body)
             .map_err(|_| Denied("the key set at the token's jku is not a JWKS".into()))?;
         let keys = Arc::new(set);
-        cache.insert(
-            url.to_owned(),
-            CachedSet {
-                fetched: Instant::now(),
-                keys: keys.clone(),
-            },
-        );
+        if let Ok(mut cache) = self.cache.write() {
+            cache.insert(
+                url.to_owned(),
+                CachedSet {
+                    fetched: Instant::now(),
+                    keys: keys.clone(),
+                },
+            );
+        }
         Ok(keys)
     }
 }

@@ -37,6 +37,8 @@ pub struct Limits {
     pub header_read_timeout_ms: u64,
     /// Requests evaluated at once; one more gets 503 with `Retry-After`.
     pub max_in_flight: usize,
+    /// Connections open at once; one more is closed without an answer.
+    pub max_connections: usize,
     /// How long a fetched `jku` key set is trusted, in seconds.
     pub jwks_cache_seconds: u64,
     /// Longest token lifetime accepted (`exp` − now), in seconds.
@@ -58,6 +60,7 @@ impl Default for Limits {
             request_timeout_ms: 10_000,
             header_read_timeout_ms: 5_000,
             max_in_flight: 256,
+            max_connections: 1_024,
             jwks_cache_seconds: 300,
             max_token_lifetime_seconds: 3_600,
             clock_skew_seconds: 30,
@@ -285,6 +288,7 @@ impl Config {
             ("request_timeout_ms", l.request_timeout_ms),
             ("header_read_timeout_ms", l.header_read_timeout_ms),
             ("max_in_flight", l.max_in_flight as u64),
+            ("max_connections", l.max_connections as u64),
             ("max_token_lifetime_seconds", l.max_token_lifetime_seconds),
             ("fetch_timeout_ms", l.fetch_timeout_ms),
             ("max_pages", l.max_pages as u64),

@@ -27,6 +27,7 @@ pub mod audit;
 pub mod auth;
 pub mod client;
 pub mod config;
+pub mod conn;
 pub mod error;
 pub mod hook;
 pub mod log;

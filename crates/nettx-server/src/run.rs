@@ -6,6 +6,7 @@ use crate::app::{router, AppState};
 use crate::audit::{AuditLog, Opened};
 use crate::auth::Verifier;
 use crate::config::{Config, ConfigError};
+use crate::conn::Bounded;
 use crate::log::line;
 use axum_server::tls_rustls::RustlsConfig;
 use axum_server::Handle;
@@ -228,7 +229,12 @@ pub async fn start(config: Config) -> Result<Running, ConfigError> {
     let header_timeout = Duration::from_millis(limits.header_read_timeout_ms);
     let task = match tls {
         Some(tls) => {
-            let mut server = axum_server::from_tcp_rustls(std_listener, tls).handle(handle.clone());
+            let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(tls)
+                .handshake_timeout(header_timeout)
+                .acceptor(Bounded::new(limits.max_connections));
+            let mut server = axum_server::from_tcp(std_listener)
+                .acceptor(acceptor)
+                .handle(handle.clone());
             server
                 .http_builder()
                 .http1()
@@ -237,7 +243,9 @@ pub async fn start(config: Config) -> Result<Running, ConfigError> {
             tokio::spawn(async move { server.serve(app.into_make_service()).await })
         }
         None => {
-            let mut server = axum_server::from_tcp(std_listener).handle(handle.clone());
+            let mut server = axum_server::from_tcp(std_listener)
+                .acceptor(Bounded::new(limits.max_connections))
+                .handle(handle.clone());
             server
                 .http_builder()
                 .http1()

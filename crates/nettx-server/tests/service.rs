@@ -507,3 +507,33 @@ async fn the_page_and_its_evaluate_endpoint() {
     assert_eq!(r.status(), 400);
     running.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_over_the_limit_are_closed() {
+    let dir = temp_dir("conns");
+    let mut c = config(&dir, false);
+    c.limits.max_connections = 2;
+    let (running, base) = start(c).await;
+    let a = tokio::net::TcpStream::connect(running.addr).await.unwrap();
+    let b = tokio::net::TcpStream::connect(running.addr).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let mut third = tokio::net::TcpStream::connect(running.addr).await.unwrap();
+    let _ = third
+        .write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n")
+        .await;
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(2), third.read_to_end(&mut answer)).await;
+    assert!(
+        matches!(read, Ok(Ok(0)) | Ok(Err(_))),
+        "the third connection was served: {read:?}"
+    );
+    drop((a, b));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let r = reqwest::Client::new()
+        .get(format!("{base}/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    running.shutdown().await.unwrap();
+}
