@@ -377,4 +377,17 @@ mod tests {
             Err("limits.max_in_flight".into())
         );
     }
+
+    #[test]
+    fn the_example_production_config_is_valid_and_complete() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/serve.toml");
+        let text = std::fs::read_to_string(&path).expect("examples/serve.toml");
+        let c = Config::from_toml(&text).expect("parses");
+        assert_eq!(c.check(), Ok(()));
+        assert!(!c.development());
+        assert!(c.tls.is_some() && c.audit.fsync);
+        // Every limit is spelled out, at its default.
+        assert_eq!(c.limits, Limits::default());
+        assert_eq!(c.issuers.len(), 2);
+    }
 }
