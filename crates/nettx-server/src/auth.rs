@@ -163,6 +163,7 @@ impl Verifier {
             .map_err(|_| Denied("the issuer's key cannot be used".into()))?;
         let mut validation = Validation::new(header.alg);
         validation.leeway = self.skew;
+        validation.validate_nbf = true;
         validation.set_audience(&[audience]);
         validation.set_issuer(&[&issuer.iss]);
         validation.set_required_spec_claims(&["exp", "iss", "aud"]);

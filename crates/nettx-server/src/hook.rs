@@ -277,8 +277,13 @@ impl<'a> Hook<'a> {
                 format!("could not be fetched: the FHIR server {}", e.0),
             )
         })?;
-        String::from_utf8(body)
-            .map_err(|_| precondition(key, "the FHIR server's answer is not UTF-8 text"))
+        let text = String::from_utf8(body)
+            .map_err(|_| precondition(key, "the FHIR server's answer is not UTF-8 text"))?;
+        // Exactly one JSON value, so that it cannot add members of its own
+        // when it is put into the record.
+        serde_json::from_str::<&RawValue>(&text)
+            .map_err(|_| precondition(key, "the FHIR server's answer is not one JSON value"))?;
+        Ok(text)
     }
 }
 

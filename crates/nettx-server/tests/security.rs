@@ -129,6 +129,28 @@ async fn every_bad_token_is_401_and_nothing_is_evaluated() {
             )),
         },
         Case {
+            name: "not valid before a time to come (nbf)",
+            authorization: bearer(sign(
+                &with(&|c| {
+                    c["nbf"] = json!(now() + 600);
+                }),
+                "es384",
+                Some("test-es384"),
+                None,
+            )),
+        },
+        Case {
+            name: "not valid before a time to come (nbf)",
+            authorization: bearer(sign(
+                &with(&|c| {
+                    c["nbf"] = json!(now() + 600);
+                }),
+                "es384",
+                Some("test-es384"),
+                None,
+            )),
+        },
+        Case {
             name: "lives too long",
             authorization: bearer(sign(
                 &with(&|c| {

@@ -286,6 +286,12 @@ async fn fhir_server(delay: Duration) -> (String, Fhir, tokio::task::JoinHandle<
             }),
         )
         .route(
+            "/bad/Condition",
+            get(|| async {
+                r#"{"resourceType":"Bundle","type":"searchset"},"injected":{"resourceType":"Condition"}"#
+            }),
+        )
+        .route(
             "/fhir/Observation",
             get(|State(s): State<Fhir>, headers: HeaderMap| async move {
                 authorized(&s, &headers).await?;
@@ -363,6 +369,31 @@ async fn absent_prefetch_is_fetched_from_the_fhir_server_with_the_token() {
     assert_eq!(status, 412, "{e}");
     assert!(e["message"].as_str().unwrap().contains("another server"));
     assert_eq!(audit_lines(&dir).len(), lines_before);
+    // A server whose answer is not one JSON value (it would add members to the record): 412.
+    let (status, e) = post_hook(
+        &base,
+        &hook_body(
+            "hi-f9",
+            Some(json!({"patient": patient(), "conditions": null})),
+            Some((&fhir, "fhir-token-123")),
+        ),
+    )
+    .await;
+    assert_eq!(status, 200, "{e}");
+    // A server whose answer is more than one JSON value (it would add
+    // members of its own to the record): 412.
+    let bad = fhir.replace("/fhir", "/bad");
+    let (status, e) = post_hook(
+        &base,
+        &hook_body(
+            "hi-f9",
+            Some(json!({"patient": patient(), "observations": null})),
+            Some((&bad, "fhir-token-123")),
+        ),
+    )
+    .await;
+    assert_eq!(status, 412, "{e}");
+    assert!(e["message"].as_str().unwrap().contains("one JSON value"));
     // An unreachable server: 412, not a 5xx.
     let (status, _) = post_hook(
         &base,
