@@ -11,11 +11,15 @@
 use crate::case::{Case, Facts};
 use crate::evaluation::{Evaluation, Recommendation, TraceEntry};
 use crate::knowledge::{Effect, Guideline, RuleId, END};
-use crate::vocab::{Code, Field, Goal, Set, WarningCode};
+use crate::vocab::{Code, Field, Goal, Set, Strength, Urgency, WarningCode};
 use atoms::{fact_bits, recommendation_bits, set_flag_bits, Bits};
 pub(crate) use program::{compile, Op, Step, MAX_CLAUSES};
 
 mod atoms;
+#[cfg(test)]
+mod codegen;
+#[rustfmt::skip]
+mod generated;
 mod program;
 
 /// Typical number of trace entries of an in-scope case (avoids regrowth).
@@ -25,8 +29,18 @@ const TRACE_CAPACITY: usize = 48;
 /// panics: every `Case` is valid by construction, and a path of the graph
 /// visits each node at most once (a branch to no node ends it), so the walk
 /// ends even on a graph that failed validation.
+///
+/// The built-in guideline is walked by `generated.rs`, the same graph as
+/// straight-line code generated from the table (and held to it by a test);
+/// any other guideline by the interpreter.
 pub(crate) fn evaluate(guideline: &'static Guideline, case: &Case) -> Evaluation {
-    evaluate_recorded(guideline, case, &mut ())
+    let mut run = Run::new(guideline, case);
+    if std::ptr::eq(guideline, Guideline::builtin()) {
+        generated::walk(&mut run);
+    } else {
+        run.walk(&mut ());
+    }
+    run.finish(case)
 }
 
 /// What a walk can report as it goes: the branch taken at each node, and
@@ -48,37 +62,22 @@ impl Recorder for () {
 }
 
 /// Like [`evaluate`], telling `recorder` the path taken and the effects.
+/// Always walks the compiled graph (the interpreter), whatever the guideline.
 pub(crate) fn evaluate_recorded(
     guideline: &'static Guideline,
     case: &Case,
     recorder: &mut impl Recorder,
 ) -> Evaluation {
-    let mut run = Run {
-        guideline,
-        facts: case.facts,
-        bits: 0,
-        trace: Vec::with_capacity(TRACE_CAPACITY),
-        recs: [None; Code::ALL.len()],
-        missing: Set::new(),
-        warnings: Set::new(),
-        goals: Set::new(),
-        in_scope: true,
-    };
+    let mut run = Run::new(guideline, case);
     run.walk(recorder);
-    let disease_state = run.facts.disease_state();
-    let mut recommendations: Vec<Recommendation> = run.recs.iter().flatten().copied().collect();
-    recommendations.sort_by_key(|r| (r.urgency, r.strength, r.code));
-    Evaluation {
-        guideline,
-        case: case.clone(),
-        in_scope: run.in_scope,
-        disease_state,
-        goals: run.goals,
-        recommendations,
-        missing: run.missing,
-        warnings: run.warnings,
-        trace: run.trace,
-    }
+    run.finish(case)
+}
+
+/// Evaluates with the interpreter, even the built-in guideline (for the
+/// tests that hold the generated walk equal to it).
+#[cfg(test)]
+pub(crate) fn evaluate_interpreted(guideline: &'static Guideline, case: &Case) -> Evaluation {
+    evaluate_recorded(guideline, case, &mut ())
 }
 
 /// The working state of one evaluation.
@@ -97,6 +96,38 @@ struct Run {
 }
 
 impl Run {
+    fn new(guideline: &'static Guideline, case: &Case) -> Run {
+        Run {
+            guideline,
+            facts: case.facts,
+            bits: 0,
+            trace: Vec::with_capacity(TRACE_CAPACITY),
+            recs: [None; Code::ALL.len()],
+            missing: Set::new(),
+            warnings: Set::new(),
+            goals: Set::new(),
+            in_scope: true,
+        }
+    }
+
+    fn finish(self, case: &Case) -> Evaluation {
+        let disease_state = self.facts.disease_state();
+        let mut recommendations: Vec<Recommendation> =
+            self.recs.iter().flatten().copied().collect();
+        recommendations.sort_by_key(|r| (r.urgency, r.strength, r.code));
+        Evaluation {
+            guideline: self.guideline,
+            case: case.clone(),
+            in_scope: self.in_scope,
+            disease_state,
+            goals: self.goals,
+            recommendations,
+            missing: self.missing,
+            warnings: self.warnings,
+            trace: self.trace,
+        }
+    }
+
     /// Walks the compiled graph from its first node to the end of the path.
     fn walk(&mut self, recorder: &mut impl Recorder) {
         let g = self.guideline;
@@ -117,12 +148,7 @@ impl Run {
                     no,
                 } => {
                     let fired = when.holds(self.bits);
-                    self.trace.push(TraceEntry {
-                        guideline: g,
-                        rule: *id,
-                        fired,
-                        facts: self.facts,
-                    });
+                    self.trace(*id, fired);
                     if fired {
                         self.apply(then, *id, at, recorder);
                         (0, *yes)
@@ -160,33 +186,14 @@ impl Run {
             };
             recorder.effect(at, effect);
             match effect {
-                Effect::Set { field, value } => {
-                    self.facts.set_flag(*field, *value);
-                    self.bits = set_flag_bits(self.bits, &self.facts, *field);
-                }
+                Effect::Set { field, value } => self.set(*field, *value),
                 Effect::OutOfScope => self.in_scope = false,
                 Effect::Recommend {
                     code,
                     strength,
                     urgency,
-                } => {
-                    if let Some(slot) = self.recs.get_mut(code.index()) {
-                        *slot = Some(Recommendation {
-                            guideline: self.guideline,
-                            code: *code,
-                            strength: *strength,
-                            urgency: *urgency,
-                            rule,
-                        });
-                    }
-                    self.recommendations_changed();
-                }
-                Effect::Withdraw(code) => {
-                    if let Some(slot) = self.recs.get_mut(code.index()) {
-                        *slot = None;
-                    }
-                    self.recommendations_changed();
-                }
+                } => self.recommend(*code, *strength, *urgency, rule),
+                Effect::Withdraw(code) => self.withdraw(*code),
                 Effect::Missing(field) => self.missing.insert(*field),
                 Effect::Warn(w) => self.warnings.insert(*w),
                 Effect::Goal(goal) => self.goals.insert(*goal),
@@ -194,6 +201,48 @@ impl Run {
                 Effect::If { .. } => {}
             }
         }
+    }
+
+    /// Writes `rule` to the trace with the facts it read.
+    #[inline(always)]
+    fn trace(&mut self, rule: RuleId, fired: bool) {
+        self.trace.push(TraceEntry {
+            guideline: self.guideline,
+            rule,
+            fired,
+            facts: self.facts,
+        });
+    }
+
+    /// Sets a flag fact (and its atoms).
+    #[inline(always)]
+    fn set(&mut self, field: Field, value: bool) {
+        self.facts.set_flag(field, value);
+        self.bits = set_flag_bits(self.bits, &self.facts, field);
+    }
+
+    /// Recommends `code` on behalf of `rule` (replacing an earlier one).
+    #[inline(always)]
+    fn recommend(&mut self, code: Code, strength: Strength, urgency: Urgency, rule: RuleId) {
+        if let Some(slot) = self.recs.get_mut(code.index()) {
+            *slot = Some(Recommendation {
+                guideline: self.guideline,
+                code,
+                strength,
+                urgency,
+                rule,
+            });
+        }
+        self.recommendations_changed();
+    }
+
+    /// Withdraws `code`'s recommendation, if any.
+    #[inline(always)]
+    fn withdraw(&mut self, code: Code) {
+        if let Some(slot) = self.recs.get_mut(code.index()) {
+            *slot = None;
+        }
+        self.recommendations_changed();
     }
 
     fn recommendations_changed(&mut self) {

@@ -10,8 +10,8 @@ use crate::knowledge::{Cond, Effect, Node, RuleId};
 /// does not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Clause {
-    pos: Bits,
-    neg: Bits,
+    pub(super) pos: Bits,
+    pub(super) neg: Bits,
 }
 
 /// A condition as clauses, all of which must hold (none: always holds).
@@ -19,9 +19,9 @@ pub(crate) struct Clause {
 /// atom of `required` must hold and none of `forbidden`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Cnf {
-    required: Bits,
-    forbidden: Bits,
-    rest: Box<[Clause]>,
+    pub(super) required: Bits,
+    pub(super) forbidden: Bits,
+    pub(super) rest: Box<[Clause]>,
 }
 
 /// Most clauses a compiled condition may have; a larger one (only possible
