@@ -1,10 +1,18 @@
 //! Evaluates the conformance cases in a loop (a load for profilers):
-//! `cargo run --release -p nettx --example evaluate_loop -- 200000`.
+//! `cargo run --release -p nettx-tests --example evaluate_loop -- 200000`
+//! (typed), or `-- 20000 json` (the JSON round trip, `evaluate_json`).
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/conformance");
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("cases.json"))?)?;
+    let texts: Vec<String> = doc["cases"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| c["case"].to_string())
+        .filter(|t| nettx::Case::from_json(t).is_ok())
+        .collect();
     let cases: Vec<nettx::Case> = doc["cases"]
         .as_array()
         .into_iter()
@@ -15,6 +23,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .nth(1)
         .and_then(|n| n.parse().ok())
         .unwrap_or(100_000);
+    if std::env::args().nth(2).as_deref() == Some("json") {
+        let start = std::time::Instant::now();
+        let mut bytes = 0usize;
+        for _ in 0..rounds {
+            for text in &texts {
+                bytes +=
+                    nettx::evaluate_json(std::hint::black_box(text)).map_or(0, |out| out.len());
+            }
+        }
+        let per = start.elapsed().as_nanos() as f64 / (rounds * texts.len()) as f64;
+        println!("{per:.1} ns per JSON round trip ({bytes} bytes written)");
+        return Ok(());
+    }
     let start = std::time::Instant::now();
     let mut n = 0usize;
     for _ in 0..rounds {

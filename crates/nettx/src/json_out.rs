@@ -19,7 +19,7 @@ fn string(out: &mut String, s: &str) {
 
 /// Appends the escaped contents of `s`, without quotes.
 fn raw_escaped(out: &mut String, s: &str) {
-    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+    if !needs_escape(s.as_bytes()) {
         out.push_str(s);
         return;
     }
@@ -30,6 +30,34 @@ fn raw_escaped(out: &mut String, s: &str) {
             .get(1..quoted.len().saturating_sub(1))
             .unwrap_or_default(),
     );
+}
+
+/// Whether a JSON string body needs an escape: a control character, `"` or
+/// `\`. Eight bytes at a time (the texts are long and almost never need
+/// one); the byte tests are exact, never a false alarm.
+#[inline]
+fn needs_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    const SPACE: u64 = u64::from_ne_bytes([0x20; 8]);
+    const QUOTE: u64 = u64::from_ne_bytes([b'"'; 8]);
+    const BACKSLASH: u64 = u64::from_ne_bytes([b'\\'; 8]);
+    // A byte of `v` is zero / below 0x20 (each test exact for "any byte").
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH != 0;
+    let has_control = |v: u64| v.wrapping_sub(SPACE) & !v & HIGH != 0;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let v = u64::from_ne_bytes(word);
+        if has_control(v) || has_zero(v ^ QUOTE) || has_zero(v ^ BACKSLASH) {
+            return true;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
 /// A `fmt::Write` that escapes what it is given into a JSON string body.
@@ -122,7 +150,18 @@ fn trace_entry(out: &mut String, e: &TraceEntry) {
     } else {
         ",\"fired\":false,\"detail\":\""
     });
-    let _ = write!(Escaping(out), "{}", e.detail());
+    // The detail is made of the table's words and the facts' values, which
+    // never need an escape: written straight in, then checked in one pass
+    // (and written again escaped if that ever fails).
+    let start = out.len();
+    let _ = write!(out, "{}", e.detail());
+    if out
+        .get(start..)
+        .map_or(true, |d| needs_escape(d.as_bytes()))
+    {
+        out.truncate(start);
+        let _ = write!(Escaping(out), "{}", e.detail());
+    }
     out.push_str("\"}");
 }
 
@@ -171,4 +210,47 @@ pub(crate) fn evaluation(ev: &Evaluation) -> String {
     list(&mut out, ev.trace().iter(), trace_entry);
     out.push('}');
     out
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing, reason = "test code")]
+mod escape_tests {
+    use super::needs_escape;
+
+    #[test]
+    fn needs_escape_is_exact_at_every_position() {
+        let reference = |b: &[u8]| b.iter().any(|&c| c < 0x20 || c == b'"' || c == b'\\');
+        for len in 0..24 {
+            for pos in 0..len {
+                for byte in 0u8..=255 {
+                    let mut text = vec![b'a'; len];
+                    text[pos] = byte;
+                    assert_eq!(
+                        needs_escape(&text),
+                        reference(&text),
+                        "{byte:#x} at {pos} of {len}"
+                    );
+                }
+            }
+        }
+        assert!(!needs_escape("Résection – ≥ 2 cm".as_bytes()));
+        // Random texts mixing every kind of byte, several specials together.
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 40) as usize;
+            let text: Vec<u8> = (0..len)
+                .map(|i| {
+                    let r = state.rotate_left(i as u32 * 7);
+                    [
+                        0x00, 0x1f, 0x20, 0x21, b'"', 0x23, 0x5b, b'\\', 0x5d, 0x7f, 0x80, 0xff,
+                        b'a',
+                    ][(r % 13) as usize]
+                })
+                .collect();
+            assert_eq!(needs_escape(&text), reference(&text), "{text:?}");
+        }
+    }
 }
