@@ -77,6 +77,52 @@ impl Facts {
     }
 
     /// Writes the value of `field` for people (`unknown` when unknown).
+    /// Appends what [`Facts::show`] writes, without the formatting
+    /// machinery (the JSON writer's path; a test holds the two equal).
+    pub(crate) fn push_shown(&self, field: Field, out: &mut String) {
+        fn flag(v: Option<bool>) -> &'static str {
+            match v {
+                Some(true) => "true",
+                Some(false) => "false",
+                None => "unknown",
+            }
+        }
+        let text = match field {
+            Field::CaseId => "-",
+            Field::PrimarySite => self.site.as_str(),
+            Field::Histology => self.histology.map_or("unknown", |h| h.as_str()),
+            Field::TumorSizeCm => match self.size_cm {
+                Some(v) => {
+                    use std::fmt::Write as _;
+                    let _ = write!(out, "{v:?}");
+                    return;
+                }
+                None => "unknown",
+            },
+            Field::LocalSpread => flag(self.local_spread),
+            Field::Metastatic => flag(self.metastatic),
+            Field::HepaticMetastases => flag(self.hepatic),
+            Field::ExtrahepaticMetastases => flag(self.extrahepatic),
+            Field::MetastasesResectable => flag(self.resectable),
+            Field::CarcinoidSyndrome => flag(self.syndrome),
+            Field::Complications => {
+                if self.complications.is_empty() {
+                    "none"
+                } else {
+                    for (i, c) in self.complications.iter().enumerate() {
+                        if i > 0 {
+                            out.push('+');
+                        }
+                        out.push_str(c.as_str());
+                    }
+                    return;
+                }
+            }
+            Field::SsaResponse => self.ssa_response.map_or("unknown", |r| r.as_str()),
+        };
+        out.push_str(text);
+    }
+
     pub(crate) fn show(&self, field: Field, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use crate::vocab::Shown;
         match field {

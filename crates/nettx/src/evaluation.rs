@@ -146,6 +146,28 @@ impl TraceEntry {
     }
 }
 
+impl TraceEntry {
+    /// Appends what [`TraceDetail`] displays, without the formatting
+    /// machinery (the JSON writer's path; a test holds the two equal).
+    pub(crate) fn push_detail(&self, out: &mut String) {
+        let Some(spec) = self.guideline.rule(self.rule) else {
+            return;
+        };
+        if spec.reads.is_empty() {
+            out.push_str(&spec.condition);
+            return;
+        }
+        for (i, field) in spec.reads.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(field.as_str());
+            out.push('=');
+            self.facts.push_shown(*field, out);
+        }
+    }
+}
+
 /// The human-readable detail of a [`TraceEntry`] (formats without allocating).
 pub struct TraceDetail<'a>(&'a TraceEntry);
 

@@ -154,7 +154,7 @@ fn trace_entry(out: &mut String, e: &TraceEntry) {
     // never need an escape: written straight in, then checked in one pass
     // (and written again escaped if that ever fails).
     let start = out.len();
-    let _ = write!(out, "{}", e.detail());
+    e.push_detail(out);
     if out
         .get(start..)
         .map_or(true, |d| needs_escape(d.as_bytes()))
@@ -216,6 +216,46 @@ pub(crate) fn evaluation(ev: &Evaluation) -> String {
 #[allow(clippy::indexing_slicing, reason = "test code")]
 mod escape_tests {
     use super::needs_escape;
+
+    #[test]
+    fn trace_details_pushed_equal_those_displayed() {
+        use crate::vocab::{Complication, Histology, Site, SsaResponse};
+        let mut seen = 0;
+        for (i, site) in Site::ALL.iter().enumerate() {
+            for size in [
+                None,
+                Some(0.5),
+                Some(1.0),
+                Some(2.0),
+                Some(2.5),
+                Some(1.0 / 3.0),
+            ] {
+                for flag in [None, Some(true), Some(false)] {
+                    let mut b = crate::Case::builder(*site)
+                        .tumor_size_cm(size)
+                        .metastatic(flag)
+                        .local_spread(flag.map(|f| !f))
+                        .carcinoid_syndrome(flag)
+                        .histology(Histology::ALL.get(i % Histology::ALL.len()).copied())
+                        .ssa_response(SsaResponse::ALL.get(i % SsaResponse::ALL.len()).copied());
+                    if flag == Some(true) {
+                        b = b
+                            .hepatic_metastases(true)
+                            .complication(Complication::ALL[i % Complication::ALL.len()])
+                            .complication(Complication::ALL[(i + 2) % Complication::ALL.len()]);
+                    }
+                    let Ok(case) = b.build() else { continue };
+                    for e in crate::evaluate(&case).trace() {
+                        let mut pushed = String::new();
+                        e.push_detail(&mut pushed);
+                        assert_eq!(pushed, e.detail().to_string());
+                        seen += 1;
+                    }
+                }
+            }
+        }
+        assert!(seen > 500, "{seen}");
+    }
 
     #[test]
     fn needs_escape_is_exact_at_every_position() {
