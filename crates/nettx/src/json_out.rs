@@ -17,6 +17,19 @@ fn string(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// Appends a text of the rule table as a JSON string: copied as it is when
+/// the table has no text that needs an escape (`plain`), else escaped.
+#[inline]
+fn table_text(out: &mut String, s: &str, plain: bool) {
+    if plain {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else {
+        string(out, s);
+    }
+}
+
 /// Appends the escaped contents of `s`, without quotes.
 fn raw_escaped(out: &mut String, s: &str) {
     if !needs_escape(s.as_bytes()) {
@@ -123,20 +136,21 @@ fn recommendation(out: &mut String, r: &Recommendation) {
     string(out, r.intent().as_str());
     key(out, false, "urgency");
     string(out, r.urgency().as_str());
+    let plain = r.guideline.plain_texts();
     key(out, false, "summary");
-    string(out, r.summary());
+    table_text(out, r.summary(), plain);
     key(out, false, "rationale");
-    string(out, r.rationale());
+    table_text(out, r.rationale(), plain);
     key(out, false, "sources");
     sources(out, r.sources());
     out.push('}');
 }
 
-fn warning(out: &mut String, w: &WarningSpec) {
+fn warning(out: &mut String, w: &WarningSpec, plain: bool) {
     out.push_str("{\"code\":");
     string(out, w.code.as_str());
     key(out, false, "message");
-    string(out, &w.message);
+    table_text(out, &w.message, plain);
     key(out, false, "sources");
     sources(out, &w.sources);
     out.push('}');
@@ -201,11 +215,14 @@ pub(crate) fn evaluation(ev: &Evaluation) -> String {
         out.push_str("{\"field\":");
         string(out, m.field().as_str());
         key(out, false, "reason");
-        string(out, m.reason());
+        table_text(out, m.reason(), ev.guideline().plain_texts());
         out.push('}');
     });
     key(&mut out, false, "warnings");
-    list(&mut out, ev.warning_specs(), warning);
+    let plain = ev.guideline().plain_texts();
+    list(&mut out, ev.warning_specs(), |out, w| {
+        warning(out, w, plain)
+    });
     key(&mut out, false, "trace");
     list(&mut out, ev.trace().iter(), trace_entry);
     out.push('}');
@@ -213,7 +230,7 @@ pub(crate) fn evaluation(ev: &Evaluation) -> String {
 }
 
 #[cfg(test)]
-#[allow(clippy::indexing_slicing, reason = "test code")]
+#[allow(clippy::indexing_slicing, clippy::unwrap_used, reason = "test code")]
 mod escape_tests {
     use super::needs_escape;
 
@@ -255,6 +272,42 @@ mod escape_tests {
             }
         }
         assert!(seen > 500, "{seen}");
+    }
+
+    /// A table whose texts need escapes (quotes, a backslash, a newline)
+    /// still gives valid JSON holding those texts exactly.
+    #[test]
+    fn texts_that_need_escapes_are_escaped() {
+        use crate::knowledge::Guideline;
+        let builtin = Guideline::builtin();
+        assert!(builtin.plain_texts());
+        let case = crate::Case::builder(crate::vocab::Site::Ileum)
+            .tumor_size_cm(2.5)
+            .build()
+            .unwrap();
+        let first = crate::evaluate(&case);
+        let summary = first.recommendations()[0].summary();
+        let reason = first.missing().next().unwrap().reason();
+        let odd_summary = format!("{summary} \"quoted\" C:\\path\nnext line");
+        let odd_reason = format!("{reason} \u{1}");
+        let json = builtin
+            .to_json()
+            .replacen(
+                &serde_json::to_string(summary).unwrap(),
+                &serde_json::to_string(&odd_summary).unwrap(),
+                1,
+            )
+            .replacen(
+                &serde_json::to_string(reason).unwrap(),
+                &serde_json::to_string(&odd_reason).unwrap(),
+                1,
+            );
+        let custom = Guideline::from_json(&json).unwrap().leak();
+        assert!(!custom.plain_texts());
+        let out: serde_json::Value =
+            serde_json::from_str(&custom.evaluate(&case).to_json()).unwrap();
+        assert_eq!(out["recommendations"][0]["summary"], odd_summary.as_str());
+        assert_eq!(out["missing"][0]["reason"], odd_reason.as_str());
     }
 
     #[test]

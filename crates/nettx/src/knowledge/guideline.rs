@@ -67,6 +67,9 @@ struct Compiled {
     digest: String,
     /// The evaluation JSON's stamps of this guideline and the engine.
     stamps: String,
+    /// No text of the table needs a JSON escape (its JSON has no `\`), so
+    /// the evaluation JSON may copy them as they are.
+    plain_texts: bool,
 }
 
 /// What is wrong with a guideline, as found by validation.
@@ -179,6 +182,11 @@ impl Guideline {
     /// The `"guideline":{…},"engine":{…},` part of the evaluation JSON.
     pub(crate) fn stamps(&self) -> &str {
         &self.compiled.stamps
+    }
+
+    /// Whether no text of the table needs a JSON escape.
+    pub(crate) fn plain_texts(&self) -> bool {
+        self.compiled.plain_texts
     }
 
     /// The node at `index`, if any.
@@ -302,6 +310,7 @@ impl Guideline {
         let digest = crate::canonical::hex_sha256(json.as_bytes());
         let stamps = crate::json_out::stamps(&g.id, &g.version, &digest);
         let categories = g.codes.iter().map(|c| c.category).collect();
+        let plain_texts = !json.contains('\\');
         g.compiled = Compiled {
             ops,
             categories,
@@ -311,6 +320,7 @@ impl Guideline {
             json,
             digest,
             stamps,
+            plain_texts,
         };
         g
     }
