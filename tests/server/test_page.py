@@ -239,7 +239,10 @@ def test_refused_input_shows_the_error_as_text(browser: Any, server: Server, kin
     assert browser.find_elements(By.CSS_SELECTOR, "#error *") == []
     assert shown["title"].startswith("nettx")
     assert shown["cards"] == [] and shown["drawn"] is None
+    # Neither "no cards" nor "nothing missing": nothing was evaluated.
     assert [m["muted"] for m in shown["missing"]] == [True]
+    assert "not evaluated" in shown["missing"][0]["text"].lower()
+    assert "not evaluated" in browser.find_element(By.ID, "cards").text.lower()
 
 
 def test_a_second_evaluation_replaces_the_first(browser: Any, server: Server) -> None:
