@@ -3,7 +3,9 @@
 # run it: Rust (fmt, clippy, cargo deny, unit, conformance, properties,
 # hostile input, CLI), C and C++ (tests/c/run.sh: also valgrind and
 # ASan + UBSan), Python (tests/python/run.sh, which makes its own .venv and
-# installs its tools from PyPI), and 30 s of each fuzz target
+# installs its tools from PyPI), the service (tests/server/run.sh: `nettx
+# serve` from outside, its page in headless Chromium, which it installs from
+# Debian when missing, with its own tests/server/.venv), and 30 s of each fuzz target
 # (scripts/fuzz.sh). TESTING.md says what each shows. Needs a Rust toolchain with rustfmt and clippy
 # (rustup), Python 3.9+ with venv, gcc/g++ and valgrind; pkg-config is
 # installed with apt-get if missing.
@@ -41,6 +43,9 @@ tests/c/run.sh
 
 step "Python: pip install ./python into .venv, pytest, mypy.stubtest, mypy --strict"
 tests/python/run.sh
+
+step "the service: nettx serve over loopback, its page in headless Chromium, tokens, the README's curl"
+tests/server/run.sh
 
 step "fuzzing: 30 s of each target (scripts/fuzz.sh; longer runs: TESTING.md)"
 scripts/fuzz.sh 30
