@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# Load and crash test of `nettx serve` (not part of `make test` /
+# scripts/test.sh; figures in BENCHMARKS.md, "nettx serve under load").
+#
+# For each token algorithm (ES384, RS384):
+#   1. the measured run: a fresh server (one issuer, jwks_file = the test
+#      JWKS, public_base_url, an empty audit log), 20,000 patient-view calls
+#      (30-resource prefetch record, a fresh token each) over 64 keep-alive
+#      connections (crates/nettx-server/examples/load.rs), the server's VmRSS
+#      sampled every 0.5 s from /proc/PID/status during the run;
+#   2. the fault run: a fresh server and audit log, the same load started,
+#      SIGKILL to the server once a quarter of the calls are in the audit log,
+#      the load left to finish (its later calls fail), the server restarted on
+#      the same audit log; then checks
+#        (a) every line of the audit log is whole JSON (python3 json.loads),
+#        (b) every hookInstance answered 200 before the kill has its line,
+#        (c) the restarted server answers and audits 1,000 more calls, and
+#            stops on SIGTERM with exit status 0,
+#      each printed PASS or FAIL.
+#
+#   tests/load/server.sh                 both algorithms
+#   tests/load/server.sh es384|rs384     one
+#   N=… C=… PORT=… LOAD_THREADS=… tests/load/server.sh   other sizes
+#
+# The load generator runs on the same machine (LOAD_THREADS tokio threads,
+# default 1), so it takes CPU from the server: say so with the figures.
+# Needs a Rust toolchain and python3. Exits 1 if a check fails.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+export PATH="$HOME/.cargo/bin:$PATH"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+N=${N:-20000}
+C=${C:-64}
+PORT=${PORT:-18080}
+LOAD_THREADS=${LOAD_THREADS:-1}
+ALGS=("$@")
+[ ${#ALGS[@]} -eq 0 ] && ALGS=(es384 rs384)
+
+cargo build --release --locked -p nettx-cli --bin nettx || exit 2
+cargo build --release --locked -p nettx-server --example load || exit 2
+NETTX=$TARGET/release/nettx
+LOAD=$TARGET/release/examples/load
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/nettx-load.XXXXXX")
+SERVER_PID=
+SAMPLER_PID=
+cleanup() {
+    [ -n "$SAMPLER_PID" ] && kill "$SAMPLER_PID" 2>/dev/null
+    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
+    wait 2>/dev/null
+}
+trap cleanup EXIT
+FAILED=0
+result() { # name, 0|1, detail
+    if [ "$2" -eq 0 ]; then echo "PASS $1: $3"; else echo "FAIL $1: $3"; FAILED=1; fi
+}
+
+# config AUDIT_LOG: the server's configuration file
+config() {
+    cat >"$WORK/config.toml" <<EOF
+listen = "127.0.0.1:$PORT"
+public_base_url = "http://127.0.0.1:$PORT"
+
+[audit]
+path = "$1"
+
+[[issuers]]
+iss = "https://ehr.test.nettx"
+jwks_file = "$ROOT/crates/nettx-server/tests/keys/issuer-jwks.json"
+EOF
+}
+
+# start AUDIT_LOG STDERR_FILE: starts the server, waits until it answers
+start() {
+    config "$1"
+    "$NETTX" serve --config "$WORK/config.toml" 2>>"$2" &
+    SERVER_PID=$!
+    for _ in $(seq 100); do
+        if python3 - "$PORT" <<'EOF' 2>/dev/null; then return 0; fi
+import sys, urllib.request
+urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/healthz", timeout=1).read()
+EOF
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    echo "the server did not start:"; cat "$2"; exit 2
+}
+
+stop() { # SIGTERM, wait; prints the exit status
+    kill -TERM "$SERVER_PID"
+    wait "$SERVER_PID"
+    local status=$?
+    SERVER_PID=
+    return $status
+}
+
+# sample PID FILE: "seconds rss_kib" every 0.5 s while PID lives
+sample() {
+    local pid=$1 out=$2 t0
+    t0=$(date +%s%N)
+    while kill -0 "$pid" 2>/dev/null; do
+        local rss
+        rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null) || break
+        [ -n "$rss" ] && echo "$((($(date +%s%N) - t0) / 1000000)) $rss" >>"$out"
+        sleep 0.5
+    done
+}
+
+for alg in "${ALGS[@]}"; do
+    ALG=$(echo "$alg" | tr a-z A-Z)
+    D=$WORK/$alg
+    mkdir -p "$D"
+    echo
+    echo "=================== $ALG: $N calls, $C connections ==================="
+    start "$D/audit.jsonl" "$D/server.err"
+    echo "server pid $SERVER_PID; idle VmRSS $(awk '/^VmRSS:/ {print $2, $3}' /proc/$SERVER_PID/status)"
+    sample "$SERVER_PID" "$D/rss.txt" &
+    SAMPLER_PID=$!
+    "$LOAD" --url "http://127.0.0.1:$PORT" --alg "$alg" -n "$N" -c "$C" \
+        --threads "$LOAD_THREADS" --ok-file "$D/ok.txt" | tee "$D/load.txt"
+    sleep 1
+    kill "$SAMPLER_PID" 2>/dev/null; wait "$SAMPLER_PID" 2>/dev/null; SAMPLER_PID=
+    echo "server VmRSS over time (s KiB), every 0.5 s from the run's start:"
+    awk '{printf "  %5.1f %7d\n", $1 / 1000, $2}' "$D/rss.txt"
+    awk 'NR==1 {first=$2} {if ($2>max) max=$2; last=$2} END {printf "VmRSS: first %d KiB, max %d KiB, last %d KiB\n", first, max, last}' "$D/rss.txt"
+    ok=$(wc -l <"$D/ok.txt")
+    lines=$(wc -l <"$D/audit.jsonl")
+    echo "answered 200: $ok; audit lines: $lines"
+    stop; echo "server stopped on SIGTERM, exit status $?"
+
+    echo
+    echo "------------------- $ALG fault run: SIGKILL mid-run -------------------"
+    F=$D/fault
+    mkdir -p "$F"
+    start "$F/audit.jsonl" "$F/server.err"
+    "$LOAD" --url "http://127.0.0.1:$PORT" --alg "$alg" -n "$N" -c "$C" \
+        --threads "$LOAD_THREADS" --timeout-ms 5000 --ok-file "$F/ok-before.txt" >"$F/load.txt" 2>&1 &
+    LOAD_PID=$!
+    while [ "$(wc -l <"$F/audit.jsonl")" -lt $((N / 4)) ] && kill -0 "$LOAD_PID" 2>/dev/null; do
+        sleep 0.05
+    done
+    kill -KILL "$SERVER_PID"
+    wait "$SERVER_PID" 2>/dev/null
+    SERVER_PID=
+    echo "SIGKILL sent with $(wc -l <"$F/audit.jsonl") lines in the audit log"
+    wait "$LOAD_PID"
+    echo "the load generator, whose calls after the kill fail:"
+    sed 's/^/  /' "$F/load.txt"
+    cp "$F/audit.jsonl" "$F/audit-at-kill.jsonl"
+    start "$F/audit.jsonl" "$F/server.err"
+    echo "restarted on the same audit log (pid $SERVER_PID); its start messages on the log:"
+    grep -c '"event":"start"' "$F/server.err" | sed 's/^/  start lines so far: /'
+    grep 'torn' "$F/server.err" | sed 's/^/  /'
+    "$LOAD" --url "http://127.0.0.1:$PORT" --alg "$alg" -n 1000 -c "$C" \
+        --threads "$LOAD_THREADS" --ok-file "$F/ok-after.txt" >"$F/load-after.txt" 2>&1
+    stop
+    term=$?
+    python3 - "$F" <<'EOF' >"$F/checks.txt"
+import json, sys
+d = sys.argv[1]
+def lines(path):
+    with open(path, "rb") as f:
+        return f.read().split(b"\n")
+def whole(path):
+    raw = lines(path)
+    tail_ok = raw[-1] == b""
+    bad = 0
+    for line in raw[:-1] if tail_ok else raw:
+        try:
+            if not isinstance(json.loads(line), dict):
+                bad += 1
+        except ValueError:
+            bad += 1
+    return len(raw) - 1, bad, tail_ok
+n_kill, bad_kill, tail_kill = whole(f"{d}/audit-at-kill.jsonl")
+n, bad, tail = whole(f"{d}/audit.jsonl")
+audited = set()
+for line in lines(f"{d}/audit.jsonl")[:-1]:
+    audited.add(json.loads(line).get("hookInstance"))
+before = [h for h in open(f"{d}/ok-before.txt").read().split("\n") if h]
+after = [h for h in open(f"{d}/ok-after.txt").read().split("\n") if h]
+missing_before = [h for h in before if h not in audited]
+missing_after = [h for h in after if h not in audited]
+print(f"a {int(bad == 0 and tail)} {n} lines after the restart, {bad} not whole JSON, ends with a newline: {tail}; at the kill: {n_kill} lines, {bad_kill} not whole JSON, ends with a newline: {tail_kill}")
+print(f"b {int(len(before) > 0 and not missing_before)} {len(before)} hookInstances answered 200 before the kill, {len(missing_before)} without an audit line")
+print(f"c {int(len(after) == 1000 and not missing_after)} {len(after)} of 1000 calls after the restart answered 200, {len(missing_after)} without an audit line")
+EOF
+    while read -r key ok detail; do
+        case $key in
+        a) result "$ALG (a) every audit line is whole JSON" $((1 - ok)) "$detail" ;;
+        b) result "$ALG (b) every 200 before the kill is audited" $((1 - ok)) "$detail" ;;
+        c) result "$ALG (c) restarted server answers and audits" $((1 - ok)) "$detail" ;;
+        esac
+    done <"$F/checks.txt"
+    result "$ALG (c) graceful stop of the restarted server" $((term != 0)) "exit status $term after SIGTERM"
+done
+echo
+echo "work files: $WORK"
+trap - EXIT
+exit $FAILED
