@@ -108,6 +108,9 @@ sample() {
     done
 }
 
+# cpu_ticks PID: user + system time so far, in clock ticks
+cpu_ticks() { awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$1/stat"; }
+
 for alg in "${ALGS[@]}"; do
     ALG=$(echo "$alg" | tr a-z A-Z)
     D=$WORK/$alg
@@ -116,10 +119,14 @@ for alg in "${ALGS[@]}"; do
     echo "=================== $ALG: $N calls, $C connections ==================="
     start "$D/audit.jsonl" "$D/server.err"
     echo "server pid $SERVER_PID; idle VmRSS $(awk '/^VmRSS:/ {print $2, $3}' /proc/$SERVER_PID/status)"
+    cpu_before=$(cpu_ticks "$SERVER_PID")
     sample "$SERVER_PID" "$D/rss.txt" &
     SAMPLER_PID=$!
     "$LOAD" --url "http://127.0.0.1:$PORT" --alg "$alg" -n "$N" -c "$C" \
         --threads "$LOAD_THREADS" --ok-file "$D/ok.txt" | tee "$D/load.txt"
+    cpu_after=$(cpu_ticks "$SERVER_PID")
+    echo "server CPU during the run: $(awk -v t=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" -v n="$N" \
+        'BEGIN {printf "%.2f s (%.0f µs per call)", t / hz, t / hz * 1e6 / n}')"
     sleep 1
     kill "$SAMPLER_PID" 2>/dev/null; wait "$SAMPLER_PID" 2>/dev/null; SAMPLER_PID=
     echo "server VmRSS over time (s KiB), every 0.5 s from the run's start:"

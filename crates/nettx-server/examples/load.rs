@@ -327,6 +327,18 @@ async fn worker(shared: Arc<Shared>, first: Option<Sender>) -> Tally {
     tally
 }
 
+/// This process's CPU time (user + system) so far, from /proc/self/stat
+/// (Linux; `None` elsewhere).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command name, which is in parentheses.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // USER_HZ is 100 on every Linux this runs on.
+    Some(ticks as f64 / 100.0)
+}
+
 fn percentile(sorted: &[u32], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -404,11 +416,12 @@ fn run(args: Args) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| format!("runtime: {e}"))?;
-    let (tallies, seconds) = runtime.block_on(async {
+    let (tallies, seconds, load_cpu) = runtime.block_on(async {
         let mut senders = Vec::with_capacity(args.c);
         for _ in 0..args.c {
             senders.push(connect(addr).await?);
         }
+        let cpu_before = cpu_seconds();
         let start = Instant::now();
         let handles: Vec<_> = senders
             .into_iter()
@@ -418,7 +431,9 @@ fn run(args: Args) -> Result<(), String> {
         for h in handles {
             tallies.push(h.await.map_err(|e| format!("a worker failed: {e}"))?);
         }
-        Ok::<_, String>((tallies, start.elapsed().as_secs_f64()))
+        let seconds = start.elapsed().as_secs_f64();
+        let cpu = cpu_before.zip(cpu_seconds()).map(|(a, b)| b - a);
+        Ok::<_, String>((tallies, seconds, cpu))
     })?;
 
     let mut all = Tally::default();
@@ -461,6 +476,12 @@ fn run(args: Args) -> Result<(), String> {
         }
     );
     println!("errors: {errors}");
+    if let Some(cpu) = load_cpu {
+        println!(
+            "load generator CPU during the run: {cpu:.2} s ({:.0} µs per call)",
+            cpu * 1e6 / shared.calls.len() as f64
+        );
+    }
     for (e, n) in &all.errors {
         println!("  {n} × {e}");
     }
@@ -487,6 +508,7 @@ fn run(args: Args) -> Result<(), String> {
         "status": all.status.iter().map(|(k, v)| (k.to_string(), *v)).collect::<BTreeMap<_, _>>(),
         "ok_with_cards": all.ok.len(),
         "errors": errors,
+        "load_cpu_seconds": load_cpu,
     });
     println!("{summary}");
     Ok(())
