@@ -3,11 +3,12 @@
 # scripts/test.sh; figures in BENCHMARKS.md, "nettx serve under load").
 #
 # For each token algorithm (ES384, RS384):
-#   1. the measured run: a fresh server (one issuer, jwks_file = the test
-#      JWKS, public_base_url, an empty audit log), 20,000 patient-view calls
-#      (30-resource prefetch record, a fresh token each) over 64 keep-alive
-#      connections (crates/nettx-server/examples/load.rs), the server's VmRSS
-#      sampled every 0.5 s from /proc/PID/status during the run;
+#   1. the measured runs: a fresh server (one issuer, jwks_file = the test
+#      JWKS, public_base_url, an empty audit log), then RUNS (3) runs one
+#      after the other, each 20,000 patient-view calls (30-resource prefetch
+#      record, a fresh token each) over 64 keep-alive connections
+#      (crates/nettx-server/examples/load.rs); the server's VmRSS sampled
+#      every 0.5 s from /proc/PID/status throughout, and its CPU time per run;
 #   2. the fault run: a fresh server and audit log, the same load started,
 #      SIGKILL to the server once a quarter of the calls are in the audit log,
 #      the load left to finish (its later calls fail), the server restarted on
@@ -20,7 +21,7 @@
 #
 #   tests/load/server.sh                 both algorithms
 #   tests/load/server.sh es384|rs384     one
-#   N=… C=… PORT=… LOAD_THREADS=… tests/load/server.sh   other sizes
+#   N=… C=… RUNS=… PORT=… LOAD_THREADS=… tests/load/server.sh   other sizes
 #
 # The load generator runs on the same machine (LOAD_THREADS tokio threads,
 # default 1), so it takes CPU from the server: say so with the figures.
@@ -35,6 +36,7 @@ N=${N:-20000}
 C=${C:-64}
 PORT=${PORT:-18080}
 LOAD_THREADS=${LOAD_THREADS:-1}
+RUNS=${RUNS:-3}
 ALGS=("$@")
 [ ${#ALGS[@]} -eq 0 ] && ALGS=(es384 rs384)
 
@@ -96,14 +98,12 @@ stop() { # SIGTERM, wait; prints the exit status
     return $status
 }
 
-# sample PID FILE: "seconds rss_kib" every 0.5 s while PID lives
+# sample PID FILE: "unix_ms rss_kib" every 0.5 s while PID lives
 sample() {
-    local pid=$1 out=$2 t0
-    t0=$(date +%s%N)
+    local pid=$1 out=$2 rss
     while kill -0 "$pid" 2>/dev/null; do
-        local rss
         rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null) || break
-        [ -n "$rss" ] && echo "$((($(date +%s%N) - t0) / 1000000)) $rss" >>"$out"
+        [ -n "$rss" ] && echo "$(($(date +%s%N) / 1000000)) $rss" >>"$out"
         sleep 0.5
     done
 }
@@ -119,22 +119,44 @@ for alg in "${ALGS[@]}"; do
     echo "=================== $ALG: $N calls, $C connections ==================="
     start "$D/audit.jsonl" "$D/server.err"
     echo "server pid $SERVER_PID; idle VmRSS $(awk '/^VmRSS:/ {print $2, $3}' /proc/$SERVER_PID/status)"
-    cpu_before=$(cpu_ticks "$SERVER_PID")
     sample "$SERVER_PID" "$D/rss.txt" &
     SAMPLER_PID=$!
-    "$LOAD" --url "http://127.0.0.1:$PORT" --alg "$alg" -n "$N" -c "$C" \
-        --threads "$LOAD_THREADS" --ok-file "$D/ok.txt" | tee "$D/load.txt"
-    cpu_after=$(cpu_ticks "$SERVER_PID")
-    echo "server CPU during the run: $(awk -v t=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" -v n="$N" \
-        'BEGIN {printf "%.2f s (%.0f µs per call)", t / hz, t / hz * 1e6 / n}')"
+    : >"$D/runs.jsonl"
+    for run in $(seq "$RUNS"); do
+        echo "--- run $run of $RUNS on the same server (fresh tokens, minted before timing)"
+        cpu_before=$(cpu_ticks "$SERVER_PID")
+        "$LOAD" --url "http://127.0.0.1:$PORT" --alg "$alg" -n "$N" -c "$C" \
+            --threads "$LOAD_THREADS" --ok-file "$D/ok-$run.txt" | tee "$D/load-$run.txt"
+        cpu_after=$(cpu_ticks "$SERVER_PID")
+        echo "server CPU during the run: $(awk -v t=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" -v n="$N" \
+            'BEGIN {printf "%.2f s (%.0f µs per call)", t / hz, t / hz * 1e6 / n}')"
+        grep '^{' "$D/load-$run.txt" | tail -n 1 >>"$D/runs.jsonl"
+    done
     sleep 1
     kill "$SAMPLER_PID" 2>/dev/null; wait "$SAMPLER_PID" 2>/dev/null; SAMPLER_PID=
-    echo "server VmRSS over time (s KiB), every 0.5 s from the run's start:"
-    awk '{printf "  %5.1f %7d\n", $1 / 1000, $2}' "$D/rss.txt"
-    awk 'NR==1 {first=$2} {if ($2>max) max=$2; last=$2} END {printf "VmRSS: first %d KiB, max %d KiB, last %d KiB\n", first, max, last}' "$D/rss.txt"
-    ok=$(wc -l <"$D/ok.txt")
+    echo "server VmRSS (KiB) every 0.5 s; t in s from the first run's start; before a run: minting its tokens, the server idle:"
+    python3 - "$D/rss.txt" "$D/runs.jsonl" <<'PY'
+import json, sys
+samples = [tuple(map(int, l.split())) for l in open(sys.argv[1]) if l.strip()]
+runs = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
+t0 = runs[0]["started_unix_ms"] if runs else samples[0][0]
+def phase(ms):
+    for i, r in enumerate(runs, 1):
+        if r["started_unix_ms"] <= ms <= r["started_unix_ms"] + r["seconds"] * 1000:
+            return f"run {i}"
+    return ""
+for ms, kib in samples:
+    print(f"  {(ms - t0) / 1000:7.1f} {kib:7d}  {phase(ms)}")
+for i, r in enumerate(runs, 1):
+    end = r["started_unix_ms"] + r["seconds"] * 1000
+    after = [k for ms, k in samples if ms >= end]
+    if after:
+        print(f"VmRSS after run {i}: {after[0]} KiB")
+print(f"VmRSS: idle {samples[0][1]} KiB, max {max(k for _, k in samples)} KiB, last {samples[-1][1]} KiB")
+PY
+    ok=$(cat "$D"/ok-*.txt | wc -l)
     lines=$(wc -l <"$D/audit.jsonl")
-    echo "answered 200: $ok; audit lines: $lines"
+    echo "answered 200 with cards: $ok; audit lines: $lines"
     stop; echo "server stopped on SIGTERM, exit status $?"
 
     echo

@@ -416,12 +416,15 @@ fn run(args: Args) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| format!("runtime: {e}"))?;
-    let (tallies, seconds, load_cpu) = runtime.block_on(async {
+    let (tallies, seconds, load_cpu, started) = runtime.block_on(async {
         let mut senders = Vec::with_capacity(args.c);
         for _ in 0..args.c {
             senders.push(connect(addr).await?);
         }
         let cpu_before = cpu_seconds();
+        let started = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
         let start = Instant::now();
         let handles: Vec<_> = senders
             .into_iter()
@@ -433,7 +436,7 @@ fn run(args: Args) -> Result<(), String> {
         }
         let seconds = start.elapsed().as_secs_f64();
         let cpu = cpu_before.zip(cpu_seconds()).map(|(a, b)| b - a);
-        Ok::<_, String>((tallies, seconds, cpu))
+        Ok::<_, String>((tallies, seconds, cpu, started))
     })?;
 
     let mut all = Tally::default();
@@ -509,6 +512,7 @@ fn run(args: Args) -> Result<(), String> {
         "ok_with_cards": all.ok.len(),
         "errors": errors,
         "load_cpu_seconds": load_cpu,
+        "started_unix_ms": started,
     });
     println!("{summary}");
     Ok(())

@@ -96,6 +96,36 @@ fn main() {
         );
     }
 
+    // The replay memory: what a remembered token costs in time and memory
+    // (iss and jti as the load generator sends them).
+    let rss_kib = || {
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmRSS:"))
+                    .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+            })
+            .unwrap_or(0)
+    };
+    let remembered = 1_000_000u64;
+    let mut cache = nettx_server::replay::ReplayCache::new(remembered as usize);
+    let before = rss_kib();
+    let t = Instant::now();
+    for i in 0..remembered {
+        let jti = format!("{:08x}-1f3e-4d8a-9d7e-{:012x}", i, i * 7);
+        cache.remember(ISS, &jti, 1_000_000 + i, 0);
+    }
+    let per = t.elapsed().as_secs_f64() * 1e9 / remembered as f64;
+    println!(
+        "replay memory: {} tokens remembered, {:.0} ns each, VmRSS +{} KiB ({:.0} bytes per token)",
+        cache.len(),
+        per,
+        rss_kib().saturating_sub(before),
+        rss_kib().saturating_sub(before) as f64 * 1024.0 / remembered as f64
+    );
+    drop(cache);
+
     let record = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/examples/load-record.json"
