@@ -128,9 +128,19 @@ for alg in "${ALGS[@]}"; do
         "$LOAD" --url "http://127.0.0.1:$PORT" --alg "$alg" -n "$N" -c "$C" \
             --threads "$LOAD_THREADS" --ok-file "$D/ok-$run.txt" | tee "$D/load-$run.txt"
         cpu_after=$(cpu_ticks "$SERVER_PID")
-        echo "server CPU during the run: $(awk -v t=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" -v n="$N" \
-            'BEGIN {printf "%.2f s (%.0f µs per call)", t / hz, t / hz * 1e6 / n}')"
         grep '^{' "$D/load-$run.txt" | tail -n 1 >>"$D/runs.jsonl"
+        python3 - "$((cpu_after - cpu_before))" "$(getconf CLK_TCK)" "$(nproc)" "$N" \
+            "$(tail -n 1 "$D/runs.jsonl")" <<'PY'
+import json, sys
+server, cores, n = int(sys.argv[1]) / int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+run = json.loads(sys.argv[5])
+wall, load = run["seconds"], run.get("load_cpu_seconds") or 0.0
+busy, steal = run.get("system_busy_seconds") or 0.0, run.get("steal_seconds") or 0.0
+others = max(busy - server - load, 0.0)
+print(f"server CPU during the run: {server:.2f} s ({server * 1e6 / n:.0f} µs per call); "
+      f"load generator {load:.2f} s; all other processes {others:.2f} s "
+      f"({others / (wall * cores) * 100:.0f}% of the {cores} cores' {wall:.2f} s), hypervisor steal {steal:.2f} s")
+PY
     done
     sleep 1
     kill "$SAMPLER_PID" 2>/dev/null; wait "$SAMPLER_PID" 2>/dev/null; SAMPLER_PID=

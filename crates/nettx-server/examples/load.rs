@@ -339,6 +339,21 @@ fn cpu_seconds() -> Option<f64> {
     Some(ticks as f64 / 100.0)
 }
 
+/// All CPUs' busy and steal time so far, in seconds, from /proc/stat (to
+/// tell what other processes took during the run).
+fn system_seconds() -> Option<(f64, f64)> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let cpu = stat.lines().find(|l| l.starts_with("cpu "))?;
+    let v: Vec<u64> = cpu
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    // user nice system idle iowait irq softirq steal
+    let busy = v.first()? + v.get(1)? + v.get(2)? + v.get(5)? + v.get(6)?;
+    Some((busy as f64 / 100.0, *v.get(7)? as f64 / 100.0))
+}
+
 fn percentile(sorted: &[u32], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -416,12 +431,13 @@ fn run(args: Args) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| format!("runtime: {e}"))?;
-    let (tallies, seconds, load_cpu, started) = runtime.block_on(async {
+    let (tallies, seconds, load_cpu, started, system) = runtime.block_on(async {
         let mut senders = Vec::with_capacity(args.c);
         for _ in 0..args.c {
             senders.push(connect(addr).await?);
         }
         let cpu_before = cpu_seconds();
+        let system_before = system_seconds();
         let started = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_millis() as u64);
@@ -436,7 +452,10 @@ fn run(args: Args) -> Result<(), String> {
         }
         let seconds = start.elapsed().as_secs_f64();
         let cpu = cpu_before.zip(cpu_seconds()).map(|(a, b)| b - a);
-        Ok::<_, String>((tallies, seconds, cpu, started))
+        let system = system_before
+            .zip(system_seconds())
+            .map(|(a, b)| (b.0 - a.0, b.1 - a.1));
+        Ok::<_, String>((tallies, seconds, cpu, started, system))
     })?;
 
     let mut all = Tally::default();
@@ -513,6 +532,8 @@ fn run(args: Args) -> Result<(), String> {
         "errors": errors,
         "load_cpu_seconds": load_cpu,
         "started_unix_ms": started,
+        "system_busy_seconds": system.map(|s| s.0),
+        "steal_seconds": system.map(|s| s.1),
     });
     println!("{summary}");
     Ok(())
