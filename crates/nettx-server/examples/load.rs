@@ -31,10 +31,11 @@ const PATH: &str = "/cds-services/intestinal-net-treatment";
 const USAGE: &str = "usage: load --url http://HOST:PORT [--base-url URL] [--alg es384|rs384]
             [--key PEM] [--kid KID] [--iss ISS] [-n CALLS] [-c CONNECTIONS]
             [--threads T] [--record FILE] [--patient ID] [--timeout-ms MS]
-            [--ok-file FILE]
+            [--ok-file FILE] [--exp-seconds S]
 defaults: --alg es384, the test keys of crates/nettx-server/tests/keys, --iss
 https://ehr.test.nettx, -n 20000, -c 64, --threads 1, --record the example's
-load-record.json (patient pt-load-1), --timeout-ms 30000";
+load-record.json (patient pt-load-1), --timeout-ms 30000, --exp-seconds 300
+(each token's exp is now + this at minting)";
 
 struct Args {
     url: String,
@@ -50,6 +51,7 @@ struct Args {
     patient: String,
     timeout: Duration,
     ok_file: Option<String>,
+    exp_seconds: u64,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -68,6 +70,7 @@ fn parse_args() -> Result<Args, String> {
         patient: "pt-load-1".into(),
         timeout: Duration::from_secs(30),
         ok_file: None,
+        exp_seconds: 300,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -103,6 +106,7 @@ fn parse_args() -> Result<Args, String> {
             "--patient" => a.patient = value,
             "--timeout-ms" => a.timeout = Duration::from_millis(number(&value)? as u64),
             "--ok-file" => a.ok_file = Some(value),
+            "--exp-seconds" => a.exp_seconds = number(&value)? as u64,
             _ => return Err(format!("unknown flag {flag}\n{USAGE}")),
         }
     }
@@ -186,7 +190,7 @@ fn mint(args: &Args, audience: &str, seed: u64) -> Result<Vec<Call>, String> {
                                 iss,
                                 sub: "load-generator",
                                 aud: audience,
-                                exp: now + 300,
+                                exp: now + args.exp_seconds,
                                 iat: now,
                                 jti: uuid_like(seed, 2 * i as u64),
                             };
