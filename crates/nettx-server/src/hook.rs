@@ -7,6 +7,7 @@ use crate::error::ApiError;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::value::RawValue;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// The one service's id.
@@ -188,17 +189,18 @@ impl<'a> Hook<'a> {
         max_bytes: usize,
         max_pages: usize,
     ) -> Result<String, ApiError> {
-        let mut parts: Vec<(String, String)> = Vec::new();
+        // Prefetched parts are borrowed from the request body, not copied.
+        let mut parts: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::new();
         for (key, template) in PREFETCH {
             let first = match self.prefetch.get(key) {
-                Some(raw) => raw.get().to_owned(),
+                Some(raw) => Cow::Borrowed(raw.get()),
                 None => {
                     let query = template.replace("{{context.patientId}}", &self.patient_id);
-                    self.fetch(client, key, &query, max_bytes).await?
+                    Cow::Owned(self.fetch(client, key, &query, max_bytes).await?)
                 }
             };
             let mut next = next_link(&first);
-            parts.push((key.to_owned(), first));
+            parts.push((Cow::Borrowed(key), first));
             let mut page = 1;
             while let Some(url) = next {
                 page += 1;
@@ -216,7 +218,7 @@ impl<'a> Hook<'a> {
                 }
                 let body = self.get(client, key, &url, max_bytes).await?;
                 next = next_link(&body);
-                parts.push((format!("{key}#{page}"), body));
+                parts.push((Cow::Owned(format!("{key}#{page}")), Cow::Owned(body)));
             }
         }
         let mut record = String::with_capacity(
@@ -311,6 +313,12 @@ struct Paged {
 
 /// The `next` link of a Bundle, if the text is one and has it.
 fn next_link(text: &str) -> Option<String> {
+    // A relation equal to `next` is spelt `next` in the text, or with a
+    // `\u` escape: without either there is none, and the part (tens of KB
+    // of resources) need not be parsed a second time to find that out.
+    if !text.contains("next") && !text.contains("\\u") {
+        return None;
+    }
     let paged: Paged = serde_json::from_str(text).ok()?;
     if paged.resource_type.as_deref() != Some("Bundle") {
         return None;
@@ -375,5 +383,11 @@ mod tests {
             None
         );
         assert_eq!(next_link("null"), None);
+        // The fast path must not miss a relation spelt with escapes.
+        assert_eq!(
+            next_link(r#"{"resourceType":"Bundle","link":[{"relation":"n\u0065xt","url":"b"}]}"#)
+                .as_deref(),
+            Some("b")
+        );
     }
 }
