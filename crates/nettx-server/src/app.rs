@@ -3,7 +3,7 @@
 //! `/healthz`, which read no input and return no patient data.
 
 use crate::audit::{json_str, AuditLog};
-use crate::auth::{Caller, Verifier};
+use crate::auth::{Caller, Denied, Verifier};
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::hook::{discovery_json, Hook, SERVICE_ID};
@@ -99,14 +99,18 @@ async fn guard(State(state): State<Shared>, mut request: Request, next: Next) ->
                 .and_then(|v| v.to_str().ok());
             match verifier.verify(authorization, &audience).await {
                 Ok(caller) => caller,
-                Err(denied) => {
+                Err(Denied::Token(why)) => {
                     return ApiError::new(
                         StatusCode::UNAUTHORIZED,
                         "unauthorized",
                         Some("Authorization"),
-                        denied.0,
+                        why,
                     )
                     .into_response()
+                }
+                Err(Denied::Busy(why)) => {
+                    return ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", None, why)
+                        .into_response()
                 }
             }
         }

@@ -20,10 +20,16 @@ const MAX_JWKS_BYTES: usize = 256 * 1024;
 /// A key set is fetched again for an unknown `kid` at most this often.
 const MIN_REFETCH: Duration = Duration::from_secs(30);
 
-/// A caller refused, with the reason (sent back in the 401, never logged
-/// with the token).
+/// A caller refused, with the reason (sent back, never logged with the
+/// token).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Denied(pub String);
+pub enum Denied {
+    /// The token is missing or not valid: 401.
+    Token(String),
+    /// The token may be valid but cannot be checked now (the replay memory
+    /// is full): 503, retry.
+    Busy(String),
+}
 
 /// A caller whose token was verified.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,7 +136,7 @@ impl Verifier {
         authorization: Option<&str>,
         audience: &str,
     ) -> Result<Caller, Denied> {
-        let deny = |why: &str| Err(Denied(why.to_owned()));
+        let deny = |why: &str| Err(Denied::Token(why.to_owned()));
         let Some(value) = authorization else {
             return deny("no Authorization header: send `Authorization: Bearer <JWT>`");
         };
@@ -147,7 +153,8 @@ impl Verifier {
         if !matches!(header.alg, Algorithm::ES384 | Algorithm::RS384) {
             return deny("the token's alg is not allowed: only ES384 and RS384 are");
         }
-        let iss = unverified_iss(token).ok_or_else(|| Denied("the token has no `iss`".into()))?;
+        let iss =
+            unverified_iss(token).ok_or_else(|| Denied::Token("the token has no `iss`".into()))?;
         let Some(issuer) = self.issuers.iter().find(|i| i.iss == iss) else {
             return deny("the token's issuer is not trusted by this service");
         };
@@ -160,7 +167,7 @@ impl Verifier {
             )
             .await?;
         let key = DecodingKey::from_jwk(&jwk)
-            .map_err(|_| Denied("the issuer's key cannot be used".into()))?;
+            .map_err(|_| Denied::Token("the issuer's key cannot be used".into()))?;
         let mut validation = Validation::new(header.alg);
         validation.leeway = self.skew;
         validation.validate_nbf = true;
@@ -169,7 +176,7 @@ impl Verifier {
         validation.set_required_spec_claims(&["exp", "iss", "aud"]);
         let data = jsonwebtoken::decode::<Claims>(token, &key, &validation).map_err(|e| {
             use jsonwebtoken::errors::ErrorKind as K;
-            Denied(match e.kind() {
+            Denied::Token(match e.kind() {
                 K::InvalidSignature => "the token's signature does not verify".into(),
                 K::ExpiredSignature => "the token has expired".into(),
                 K::InvalidAudience => {
@@ -195,12 +202,14 @@ impl Verifier {
         let remembered = self
             .seen
             .lock()
-            .map_err(|_| Denied("the replay cache is unavailable".into()))?
+            .map_err(|_| Denied::Busy("the replay cache is unavailable".into()))?
             .remember(&claims.iss, &claims.jti, claims.exp + self.skew, now);
         match remembered {
             Remembered::New => Ok(Caller { iss: claims.iss }),
             Remembered::Replayed => deny("the token's jti was seen before (a replayed token)"),
-            Remembered::Full => deny("too many live tokens are remembered; retry in a moment"),
+            Remembered::Full => Err(Denied::Busy(
+                "too many live tokens are remembered (limits.max_remembered_tokens); retry in a moment".into(),
+            )),
         }
     }
 
@@ -225,17 +234,17 @@ impl Verifier {
         match jku {
             None => {
                 let Some(set) = &issuer.file_keys else {
-                    return Err(Denied(
+                    return Err(Denied::Token(
                         "the token has no jku and its issuer has no key file".into(),
                     ));
                 };
                 pick(set).ok_or_else(|| {
-                    Denied("no key of the issuer matches the token's kid and alg".into())
+                    Denied::Token("no key of the issuer matches the token's kid and alg".into())
                 })
             }
             Some(url) => {
                 if !issuer.jku.iter().any(|allowed| allowed == url) {
-                    return Err(Denied(
+                    return Err(Denied::Token(
                         "the token's jku is not allow-listed for its issuer".into(),
                     ));
                 }
@@ -246,7 +255,7 @@ impl Verifier {
                 // A rotated key: fetch again, at most every MIN_REFETCH.
                 let set = self.fetch_set(url, true).await?;
                 pick(&set).ok_or_else(|| {
-                    Denied("no key at the jku matches the token's kid and alg".into())
+                    Denied::Token("no key at the jku matches the token's kid and alg".into())
                 })
             }
         }
@@ -273,9 +282,9 @@ impl Verifier {
         }
         let body = get_bounded(&self.client, url, None, "application/json", MAX_JWKS_BYTES)
             .await
-            .map_err(|e| Denied(format!("the key set at the token's jku {}", e.0)))?;
+            .map_err(|e| Denied::Token(format!("the key set at the token's jku {}", e.0)))?;
         let set: JwkSet = serde_json::from_slice(&body)
-            .map_err(|_| Denied("the key set at the token's jku is not a JWKS".into()))?;
+            .map_err(|_| Denied::Token("the key set at the token's jku is not a JWKS".into()))?;
         let keys = Arc::new(set);
         if let Ok(mut cache) = self.cache.write() {
             cache.insert(

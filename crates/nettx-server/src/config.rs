@@ -31,7 +31,7 @@ pub struct Issuer {
 pub struct Limits {
     /// Largest request body, in bytes (413 past it).
     pub max_body_bytes: usize,
-    /// Time for a whole request, body included, in milliseconds (408/503 past it).
+    /// Time for a whole request, body included, in milliseconds (408 past it).
     pub request_timeout_ms: u64,
     /// Time for a client to send its request headers, in milliseconds.
     pub header_read_timeout_ms: u64,
@@ -49,7 +49,9 @@ pub struct Limits {
     pub fetch_timeout_ms: u64,
     /// Most pages of one search followed through `next` links.
     pub max_pages: usize,
-    /// Most `jti` values remembered at once (one more token gets 503).
+    /// Most live tokens remembered at once against replay (about 70 bytes
+    /// each; one more token gets 503 until some expire). The default holds
+    /// 5,000 calls a second with 5-minute tokens.
     pub max_remembered_tokens: usize,
 }
 
@@ -66,7 +68,7 @@ impl Default for Limits {
             clock_skew_seconds: 30,
             fetch_timeout_ms: 5_000,
             max_pages: 20,
-            max_remembered_tokens: 1_000_000,
+            max_remembered_tokens: 2_000_000,
         }
     }
 }

@@ -396,3 +396,29 @@ async fn rs384_and_aud_arrays_and_every_guarded_route_accept_a_valid_token() {
     );
     running.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_replay_memory_is_503_not_401() {
+    let dir = temp_dir("full");
+    let mut c = config(&dir, true);
+    c.limits.max_remembered_tokens = 1;
+    let (running, base) = start(c).await;
+    let client = client();
+    let body = hook_body("hi-full", Some(full_prefetch()), None);
+    let call = |t: String| {
+        client
+            .post(format!("{base}{HOOK_PATH}"))
+            .bearer_auth(t)
+            .json(&body)
+            .send()
+    };
+    assert_eq!(call(token(&base, HOOK_PATH)).await.unwrap().status(), 200);
+    // A second valid token cannot be remembered until the first expires:
+    // the service is busy, the token is not wrong.
+    let r = call(token(&base, HOOK_PATH)).await.unwrap();
+    assert_eq!(r.status(), 503);
+    assert_eq!(r.headers().get("retry-after").unwrap(), "1");
+    assert_eq!(r.json::<Value>().await.unwrap()["kind"], "busy");
+    assert_eq!(audit_lines(&dir).len(), 1);
+    running.shutdown().await.unwrap();
+}
