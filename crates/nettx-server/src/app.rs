@@ -250,37 +250,75 @@ async fn hook(
     let record = hook
         .record(&state.client, limits.max_body_bytes, limits.max_pages)
         .await?;
-    let cards = match nettx_fhir::map_record(&record) {
-        Err(error) => {
+    // Mapping and evaluation are CPU work (up to tens of milliseconds for
+    // an 8 MiB record): done on the blocking pool, so no runtime worker
+    // stops serving other connections meanwhile. The audit line is written
+    // back here, so a call the time limit cut off is never audited.
+    let patient_id = hook.patient_id.clone();
+    let outcome = tokio::task::spawn_blocking(move || match nettx_fhir::map_record(&record) {
+        Err(error) => Outcome::Refused(error),
+        Ok(mapped) if mapped.patient() != Some(patient_id.as_str()) => Outcome::OtherPatient,
+        Ok(mapped) => {
+            let evaluation = mapped.evaluate();
+            let cards = nettx_fhir::cds_cards(&evaluation).to_json();
+            Outcome::Evaluated(Box::new(evaluation), cards)
+        }
+    })
+    .await
+    .map_err(|_| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            None,
+            "the evaluation failed inside the service (a bug); nothing was recommended; please report it",
+        )
+    })?;
+    let cards = match outcome {
+        Outcome::Refused(error) => {
             audit_or_503(
                 &state,
                 &refused_fields("hook", Some(&hook.hook_instance), &caller, &error),
             )?;
-            nettx_fhir::refused_cards(&hook.hook_instance, &error)
+            nettx_fhir::refused_cards(&hook.hook_instance, &error).to_json()
         }
-        Ok(mapped) => {
-            if mapped.patient() != Some(hook.patient_id.as_str()) {
-                return Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "contradiction",
-                    Some("context.patientId"),
-                    "the record's patient is not the patient of context.patientId; send the record of the patient in view",
-                ));
-            }
-            let evaluation = mapped.evaluate();
+        Outcome::OtherPatient => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "contradiction",
+                Some("context.patientId"),
+                "the record's patient is not the patient of context.patientId; send the record of the patient in view",
+            ))
+        }
+        Outcome::Evaluated(evaluation, cards) => {
             audit_or_503(
                 &state,
                 &evaluated_fields("hook", Some(&hook.hook_instance), &caller, &evaluation),
             )?;
-            nettx_fhir::cds_cards(&evaluation)
+            cards
         }
     };
-    Ok(json_response(cards.to_json()))
+    Ok(json_response(cards))
+}
+
+/// What the blocking pool made of a record.
+enum Outcome {
+    /// The mapping refused it.
+    Refused(nettx::Error),
+    /// It is another patient's record.
+    OtherPatient,
+    /// Evaluated, with its cards' JSON.
+    Evaluated(Box<nettx::Evaluation>, String),
+}
+
+#[derive(serde::Deserialize)]
+struct Coding {
+    system: Option<String>,
+    code: Option<String>,
 }
 
 #[derive(serde::Deserialize)]
 struct OverrideReason {
-    reason: Option<serde_json::Value>,
+    reason: Option<Coding>,
 }
 
 #[derive(serde::Deserialize)]
@@ -299,8 +337,9 @@ struct Feedback {
 }
 
 /// Appends each feedback item to the audit log: the card, the outcome, its
-/// time and the override reason's coding. A `userComment` is free text that
-/// may name the patient, so it is not kept.
+/// time and the override reason's `system` and `code`, each of bounded
+/// length. Free text (`userComment`, a coding's `display`) may name the
+/// patient, so it is not kept.
 async fn feedback(
     State(state): State<Shared>,
     Extension(caller): Extension<Caller>,
@@ -325,6 +364,35 @@ async fn feedback(
                 "`outcome` must be `accepted` or `overridden`",
             ));
         }
+        let coding = item
+            .override_reason
+            .as_ref()
+            .and_then(|r| r.reason.as_ref());
+        for (field, value, max) in [
+            ("feedback.card", Some(&item.card), 128),
+            (
+                "feedback.outcomeTimestamp",
+                item.outcome_timestamp.as_ref(),
+                64,
+            ),
+            (
+                "feedback.overrideReason.reason.code",
+                coding.and_then(|c| c.code.as_ref()),
+                256,
+            ),
+            (
+                "feedback.overrideReason.reason.system",
+                coding.and_then(|c| c.system.as_ref()),
+                256,
+            ),
+        ] {
+            if value.is_some_and(|v| v.len() > max) {
+                return Err(ApiError::request(
+                    Some(field),
+                    format!("`{field}` is longer than {max} bytes"),
+                ));
+            }
+        }
     }
     let items: Vec<serde_json::Value> = parsed
         .feedback
@@ -334,7 +402,9 @@ async fn feedback(
                 "card": f.card,
                 "outcome": f.outcome,
                 "outcomeTimestamp": f.outcome_timestamp,
-                "overrideReason": f.override_reason.as_ref().and_then(|r| r.reason.clone()),
+                "overrideReason": f.override_reason.as_ref().and_then(|r| r.reason.as_ref()).map(|c| {
+                    serde_json::json!({"system": c.system, "code": c.code})
+                }),
             })
         })
         .collect();

@@ -190,15 +190,27 @@ impl<'a> Hook<'a> {
         max_pages: usize,
     ) -> Result<String, ApiError> {
         // Prefetched parts are borrowed from the request body, not copied.
+        // `max_bytes` bounds the whole record, fetched pages included, so
+        // one request holds at most that much however the EHR pages.
         let mut parts: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::new();
+        let mut total = 0usize;
+        let left = |key: &str, total: usize| {
+            max_bytes.checked_sub(total).filter(|n| *n > 0).ok_or_else(|| {
+                precondition(
+                    key,
+                    format!("would make the record larger than {max_bytes} bytes, the most the mapping reads"),
+                )
+            })
+        };
         for (key, template) in PREFETCH {
             let first = match self.prefetch.get(key) {
                 Some(raw) => Cow::Borrowed(raw.get()),
                 None => {
                     let query = template.replace("{{context.patientId}}", &self.patient_id);
-                    Cow::Owned(self.fetch(client, key, &query, max_bytes).await?)
+                    Cow::Owned(self.fetch(client, key, &query, left(key, total)?).await?)
                 }
             };
+            total += first.len();
             let mut next = next_link(&first);
             parts.push((Cow::Borrowed(key), first));
             let mut page = 1;
@@ -216,7 +228,8 @@ impl<'a> Hook<'a> {
                 if !url.starts_with(&format!("{base}/")) && !url.starts_with(&format!("{base}?")) {
                     return Err(precondition(key, "has a `next` link to another server; the token is sent to the request's fhirServer only"));
                 }
-                let body = self.get(client, key, &url, max_bytes).await?;
+                let body = self.get(client, key, &url, left(key, total)?).await?;
+                total += body.len();
                 next = next_link(&body);
                 parts.push((Cow::Owned(format!("{key}#{page}")), Cow::Owned(body)));
             }

@@ -470,6 +470,19 @@ async fn feedback_is_audited_without_free_text_and_cors_answers_browsers() {
         !text.contains("Quenzmeyer"),
         "free text reached the audit log"
     );
+    assert!(
+        !text.contains("Patient declined"),
+        "a display text reached the audit log"
+    );
+    let long = json!({"feedback": [{"card": "x".repeat(129), "outcome": "accepted"}]});
+    let r = client
+        .post(format!("{base}{HOOK_PATH}/feedback"))
+        .json(&long)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.json::<Value>().await.unwrap()["field"], "feedback.card");
     let r = client
         .post(format!("{base}{HOOK_PATH}/feedback"))
         .json(&json!({"feedback": [{"card": "x", "outcome": "maybe"}]}))
@@ -575,5 +588,34 @@ async fn connections_over_the_limit_are_closed() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fetched_pages_are_bounded_in_total() {
+    let dir = temp_dir("total");
+    let (fhir, state, task) = fhir_server(Duration::ZERO).await;
+    // Each fetched part fits the limit alone; together they do not.
+    let patient_len = patient().to_string().len();
+    let mut c = config(&dir, false);
+    c.limits.max_body_bytes = patient_len + 300;
+    let (running, base) = start(c).await;
+    let (status, e) = post_hook(
+        &base,
+        &hook_body("hi-total", None, Some((&fhir, "fhir-token-123"))),
+    )
+    .await;
+    assert_eq!(status, 412, "{e}");
+    // The Conditions may have only what the Patient left of the budget.
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("more than 300 bytes"),
+        "{e}"
+    );
+    assert!(state.calls.load(Ordering::Relaxed) <= 3);
+    assert!(audit_lines(&dir).is_empty());
+    task.abort();
     running.shutdown().await.unwrap();
 }
