@@ -619,3 +619,19 @@ async fn fetched_pages_are_bounded_in_total() {
     task.abort();
     running.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_record_is_evaluated_off_the_runtime_with_the_same_cards() {
+    let dir = temp_dir("large");
+    let (running, base) = start(config(&dir, false)).await;
+    // Over 256 KiB (the inline bound): a Patient with a long narrative.
+    let mut big = full_prefetch();
+    big["patient"]["text"] =
+        json!({"status": "generated", "div": format!("<div>{}</div>", "x".repeat(300 * 1024))});
+    let (status, large) = post_hook(&base, &hook_body("hi-large", Some(big), None)).await;
+    assert_eq!(status, 200);
+    let (_, small) = post_hook(&base, &hook_body("hi-small", Some(full_prefetch()), None)).await;
+    assert_eq!(large, small, "the narrative changes nothing");
+    assert_eq!(audit_lines(&dir).len(), 2);
+    running.shutdown().await.unwrap();
+}
