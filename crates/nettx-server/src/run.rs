@@ -227,11 +227,15 @@ pub async fn start(config: Config) -> Result<Running, ConfigError> {
     let app = router(state.clone());
     let handle = Handle::new();
     let header_timeout = Duration::from_millis(limits.header_read_timeout_ms);
+    // A connection idle (nothing read or written) longer than a request may
+    // take plus the time to send headers is closed: before its first byte
+    // too, which hyper's header timeout does not cover.
+    let idle = limits.request_timeout() + header_timeout;
     let task = match tls {
         Some(tls) => {
             let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(tls)
                 .handshake_timeout(header_timeout)
-                .acceptor(Bounded::new(limits.max_connections));
+                .acceptor(Bounded::new(limits.max_connections, idle));
             let mut server = axum_server::from_tcp(std_listener)
                 .acceptor(acceptor)
                 .handle(handle.clone());
@@ -244,7 +248,7 @@ pub async fn start(config: Config) -> Result<Running, ConfigError> {
         }
         None => {
             let mut server = axum_server::from_tcp(std_listener)
-                .acceptor(Bounded::new(limits.max_connections))
+                .acceptor(Bounded::new(limits.max_connections, idle))
                 .handle(handle.clone());
             server
                 .http_builder()

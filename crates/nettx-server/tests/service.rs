@@ -635,3 +635,23 @@ async fn a_large_record_is_evaluated_off_the_runtime_with_the_same_cards() {
     assert_eq!(audit_lines(&dir).len(), 2);
     running.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_that_sends_nothing_or_stalls_is_closed() {
+    let dir = temp_dir("idle");
+    let (running, _) = start(config(&dir, false)).await;
+    // Idle time here: request 2 s + headers 1 s.
+    for first in [&b""[..], b"P", b"PRI * HTTP/2.0\r\n"] {
+        let mut s = tokio::net::TcpStream::connect(running.addr).await.unwrap();
+        s.write_all(first).await.unwrap();
+        let started = std::time::Instant::now();
+        let mut rest = Vec::new();
+        let read = tokio::time::timeout(Duration::from_secs(8), s.read_to_end(&mut rest)).await;
+        assert!(read.is_ok(), "still open after 8 s having sent {first:?}");
+        assert!(
+            started.elapsed() >= Duration::from_millis(900),
+            "closed too soon"
+        );
+    }
+    running.shutdown().await.unwrap();
+}
