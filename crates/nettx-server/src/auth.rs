@@ -46,7 +46,29 @@ struct TrustedIssuer {
 
 struct CachedSet {
     fetched: Instant,
-    keys: Arc<JwkSet>,
+    /// The set, or why it could not be had (remembered too, so a host that
+    /// is down is not asked again by every caller).
+    keys: Result<Arc<JwkSet>, String>,
+}
+
+/// A key set, keeping every key this service can read and skipping the
+/// rest (a key of another curve or algorithm beside the ones used must not
+/// make the whole set unreadable). An error when no key is left.
+pub fn parse_key_set(text: &[u8]) -> Result<JwkSet, String> {
+    #[derive(Deserialize)]
+    struct Raw {
+        keys: Vec<serde_json::Value>,
+    }
+    let raw: Raw = serde_json::from_slice(text).map_err(|e| format!("not a JWKS ({e})"))?;
+    let keys: Vec<Jwk> = raw
+        .keys
+        .into_iter()
+        .filter_map(|k| serde_json::from_value(k).ok())
+        .collect();
+    if keys.is_empty() {
+        return Err("holds no key this service can use (ES384 or RS384)".into());
+    }
+    Ok(JwkSet { keys })
 }
 
 /// Verifies tokens; shared by every request.
@@ -96,18 +118,8 @@ impl Verifier {
                 Some(path) => {
                     let text = std::fs::read_to_string(path)
                         .map_err(|e| format!("issuers[{i}].jwks_file {}: {e}", path.display()))?;
-                    let set: JwkSet = serde_json::from_str(&text).map_err(|e| {
-                        format!(
-                            "issuers[{i}].jwks_file {}: not a JWKS ({e})",
-                            path.display()
-                        )
-                    })?;
-                    if set.keys.is_empty() {
-                        return Err(format!(
-                            "issuers[{i}].jwks_file {}: holds no key",
-                            path.display()
-                        ));
-                    }
+                    let set = parse_key_set(text.as_bytes())
+                        .map_err(|e| format!("issuers[{i}].jwks_file {}: {e}", path.display()))?;
                     Some(set)
                 }
                 None => None,
@@ -261,41 +273,56 @@ impl Verifier {
         }
     }
 
-    /// The cached set if it may be used: younger than the TTL and, when a
-    /// refresh (an unknown `kid`) is asked for, younger than [`MIN_REFETCH`],
-    /// so a stream of unknown kids cannot make the service fetch in a loop.
-    fn cached(&self, url: &str, refresh: bool) -> Option<Arc<JwkSet>> {
+    /// The cached answer if it may be used: anything younger than
+    /// [`MIN_REFETCH`] (a set, or a failure: no host is asked more often,
+    /// whatever the TTL or the kids asked for); a set younger than the TTL
+    /// unless a refresh (an unknown `kid`) is asked for.
+    fn cached(&self, url: &str, refresh: bool) -> Option<Result<Arc<JwkSet>, String>> {
         let cache = self.cache.read().ok()?;
         let c = cache.get(url)?;
         let age = c.fetched.elapsed();
-        (age < self.ttl && !(refresh && age >= MIN_REFETCH)).then(|| c.keys.clone())
+        if age < MIN_REFETCH || (c.keys.is_ok() && age < self.ttl && !refresh) {
+            return Some(c.keys.clone());
+        }
+        None
     }
 
     async fn fetch_set(&self, url: &str, refresh: bool) -> Result<Arc<JwkSet>, Denied> {
-        if let Some(keys) = self.cached(url, refresh) {
-            return Ok(keys);
-        }
-        let _one_fetch = self.fetching.lock().await;
-        // Fetched while this call waited?
-        if let Some(keys) = self.cached(url, refresh) {
-            return Ok(keys);
-        }
-        let body = get_bounded(&self.client, url, None, "application/json", MAX_JWKS_BYTES)
-            .await
-            .map_err(|e| Denied::Token(format!("the key set at the token's jku {}", e.0)))?;
-        let set: JwkSet = serde_json::from_slice(&body)
-            .map_err(|_| Denied::Token("the key set at the token's jku is not a JWKS".into()))?;
-        let keys = Arc::new(set);
-        if let Ok(mut cache) = self.cache.write() {
-            cache.insert(
-                url.to_owned(),
-                CachedSet {
-                    fetched: Instant::now(),
-                    keys: keys.clone(),
-                },
-            );
-        }
-        Ok(keys)
+        let answer = match self.cached(url, refresh) {
+            Some(answer) => answer,
+            None => {
+                let _one_fetch = self.fetching.lock().await;
+                // Fetched while this call waited?
+                match self.cached(url, refresh) {
+                    Some(answer) => answer,
+                    None => {
+                        let answer = match get_bounded(
+                            &self.client,
+                            url,
+                            None,
+                            "application/json",
+                            MAX_JWKS_BYTES,
+                        )
+                        .await
+                        {
+                            Ok(body) => parse_key_set(&body).map(Arc::new),
+                            Err(e) => Err(e.0),
+                        };
+                        if let Ok(mut cache) = self.cache.write() {
+                            cache.insert(
+                                url.to_owned(),
+                                CachedSet {
+                                    fetched: Instant::now(),
+                                    keys: answer.clone(),
+                                },
+                            );
+                        }
+                        answer
+                    }
+                }
+            }
+        };
+        answer.map_err(|e| Denied::Token(format!("the key set at the token's jku {e}")))
     }
 }
 
@@ -312,4 +339,33 @@ fn unverified_iss(token: &str) -> Option<String> {
         .ok()?
         .claims
         .iss
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_set_keeps_the_keys_it_can_use_and_skips_the_rest() {
+        let ours = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/keys/issuer-jwks.json"
+        ))
+        .unwrap();
+        let mut set: serde_json::Value = serde_json::from_str(&ours).unwrap();
+        let keys = set["keys"].as_array_mut().unwrap();
+        let usable = keys.len();
+        // Keys jsonwebtoken 9 cannot read: another algorithm, another type.
+        keys.push(
+            serde_json::json!({"kty": "EC", "crv": "P-521", "alg": "ES512", "kid": "x",
+            "x": "AQ", "y": "AQ"}),
+        );
+        keys.push(serde_json::json!({"kty": "PQC", "alg": "ML-DSA-65", "kid": "y", "pub": "AQ"}));
+        let parsed = parse_key_set(set.to_string().as_bytes()).unwrap();
+        assert_eq!(parsed.keys.len(), usable);
+        assert!(parsed.find("test-es384").is_some());
+        let none = serde_json::json!({"keys": [{"kty": "PQC", "kid": "y"}]});
+        assert!(parse_key_set(none.to_string().as_bytes()).is_err());
+        assert!(parse_key_set(b"[]").is_err());
+    }
 }
