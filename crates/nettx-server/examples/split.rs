@@ -140,7 +140,7 @@ fn main() {
     let mut cards_len = 0;
     for _ in 0..n {
         let t = Instant::now();
-        let hook = nettx_server::hook::Hook::parse(body.as_bytes()).expect("parses");
+        let hook = nettx_server::hook::Hook::parse(body.as_bytes(), false).expect("parses");
         let assembled = runtime
             .block_on(hook.record(&client, limits.max_body_bytes, limits.max_pages))
             .expect("record");

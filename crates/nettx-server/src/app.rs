@@ -90,6 +90,20 @@ async fn guard(State(state): State<Shared>, mut request: Request, next: Next) ->
         .into_response();
     };
     let caller = match &state.verifier {
+        // Development mode answers only direct callers on this machine: a
+        // request that came through a proxy may come from anywhere.
+        None if ["forwarded", "x-forwarded-for", "x-real-ip"]
+            .iter()
+            .any(|h| request.headers().contains_key(*h)) =>
+        {
+            return ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                None,
+                "development mode (no trusted issuer) answers only direct callers on this machine; this request came through a proxy",
+            )
+            .into_response()
+        }
         None => Caller { iss: "-".into() },
         Some(verifier) => {
             let audience = format!("{}{}", state.base_url, request.uri().path());
@@ -245,7 +259,7 @@ async fn hook(
     body: Body,
 ) -> Result<Response, ApiError> {
     let body = read_body(&state, &headers, body).await?;
-    let hook = Hook::parse(&body)?;
+    let hook = Hook::parse(&body, state.verifier.is_none())?;
     let limits = &state.config.limits;
     let record = hook
         .record(&state.client, limits.max_body_bytes, limits.max_pages)
@@ -366,6 +380,14 @@ async fn feedback(
             "parse",
             Some(&path),
             format!("the body is not CDS Hooks feedback: {}", e.into_inner()),
+        )
+    })?;
+    de.end().map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "parse",
+            None,
+            format!("the body has trailing data: {e}"),
         )
     })?;
     for item in &parsed.feedback {

@@ -152,9 +152,11 @@ impl Verifier {
         let Some(value) = authorization else {
             return deny("no Authorization header: send `Authorization: Bearer <JWT>`");
         };
+        // The scheme is case-insensitive (RFC 9110, 11.1).
         let Some(token) = value
-            .strip_prefix("Bearer ")
-            .or_else(|| value.strip_prefix("bearer "))
+            .get(..7)
+            .filter(|scheme| scheme.eq_ignore_ascii_case("bearer "))
+            .and_then(|_| value.get(7..))
         else {
             return deny("the Authorization header is not `Bearer <JWT>`");
         };

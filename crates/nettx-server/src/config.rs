@@ -124,7 +124,7 @@ pub struct Config {
     /// The audit log.
     #[serde(default = "default_audit")]
     pub audit: Audit,
-    /// Origins a browser may call from (`"*"`: any; empty: none).
+    /// Origins a browser may call from (`"*"`: any; empty, the default: none).
     #[serde(default = "default_cors")]
     pub cors_allowed_origins: Vec<String>,
     /// The limits.
@@ -145,7 +145,9 @@ fn default_audit() -> Audit {
     }
 }
 fn default_cors() -> Vec<String> {
-    vec!["*".to_owned()]
+    // The page at `/` is served from the same origin and needs none; a
+    // browser-based CDS client's origin is added by the operator.
+    Vec::new()
 }
 
 impl Default for Config {
@@ -300,6 +302,33 @@ impl Config {
                 return Err(err(format!("limits.{name}"), "must be above 0"));
             }
         }
+        for (name, value, max) in [
+            ("clock_skew_seconds", l.clock_skew_seconds, 300),
+            (
+                "max_token_lifetime_seconds",
+                l.max_token_lifetime_seconds,
+                86_400,
+            ),
+            ("jwks_cache_seconds", l.jwks_cache_seconds, 86_400),
+            ("request_timeout_ms", l.request_timeout_ms, 600_000),
+            ("header_read_timeout_ms", l.header_read_timeout_ms, 600_000),
+            ("fetch_timeout_ms", l.fetch_timeout_ms, 600_000),
+            ("max_pages", l.max_pages as u64, 1_000),
+            ("max_in_flight", l.max_in_flight as u64, 100_000),
+            ("max_connections", l.max_connections as u64, 1_000_000),
+            (
+                "max_remembered_tokens",
+                l.max_remembered_tokens as u64,
+                100_000_000,
+            ),
+        ] {
+            if value > max {
+                return Err(err(
+                    format!("limits.{name}"),
+                    format!("must be at most {max}"),
+                ));
+            }
+        }
         if l.max_body_bytes > nettx_fhir::MAX_RECORD_JSON_BYTES {
             return Err(err(
                 "limits.max_body_bytes",
@@ -364,6 +393,22 @@ mod tests {
         );
         let typo = Config::from_toml("listn = \"127.0.0.1:1\"\n").map_err(|e| e.message);
         assert!(typo.is_err_and(|m| m.contains("listn")));
+    }
+
+    #[test]
+    fn refuses_limits_past_their_bounds() {
+        let c =
+            Config::from_toml("[limits]\nclock_skew_seconds = 1000000000000\n").expect("parses");
+        assert_eq!(
+            c.check().map_err(|e| e.setting),
+            Err("limits.clock_skew_seconds".into())
+        );
+        let c = Config::from_toml("[limits]\nrequest_timeout_ms = 9223372036854775807\n")
+            .expect("parses");
+        assert_eq!(
+            c.check().map_err(|e| e.setting),
+            Err("limits.request_timeout_ms".into())
+        );
     }
 
     #[test]

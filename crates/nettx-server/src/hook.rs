@@ -104,7 +104,10 @@ fn is_loopback_http(url: &str) -> bool {
 
 impl<'a> Hook<'a> {
     /// Reads and checks a request body (400 naming the member at fault).
-    pub fn parse(body: &'a [u8]) -> Result<Hook<'a>, ApiError> {
+    /// A plain-http `fhirServer` on a loopback address is accepted only
+    /// when `development` (no trusted issuer): a production service must not
+    /// be pointed at its own host's ports.
+    pub fn parse(body: &'a [u8], development: bool) -> Result<Hook<'a>, ApiError> {
         let mut de = serde_json::Deserializer::from_slice(body);
         let request: Request<'a> = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let path = e.path().to_string();
@@ -159,13 +162,13 @@ impl<'a> Hook<'a> {
             }
         };
         let fhir_server = match request.fhir_server {
-            Some(url) if url.starts_with("https://") || is_loopback_http(&url) => {
+            Some(url) if url.starts_with("https://") || (development && is_loopback_http(&url)) => {
                 Some(url.trim_end_matches('/').to_owned())
             }
             Some(_) => {
                 return Err(ApiError::request(
                     Some("fhirServer"),
-                    "`fhirServer` must be an https URL (plain http only on a loopback address), so the access token is never sent in the clear",
+                    "`fhirServer` must be an https URL (plain http on a loopback address only in development mode), so the access token is never sent in the clear",
                 ))
             }
             None => None,
@@ -362,7 +365,11 @@ mod tests {
 
     #[test]
     fn request_errors_name_the_member() {
-        let field = |body: &str| Hook::parse(body.as_bytes()).err().and_then(|e| e.field);
+        let field = |body: &str| {
+            Hook::parse(body.as_bytes(), true)
+                .err()
+                .and_then(|e| e.field)
+        };
         assert_eq!(
             field(r#"{"hook":"order-select","hookInstance":"x","context":{"patientId":"p"}}"#)
                 .as_deref(),
@@ -383,7 +390,8 @@ mod tests {
         );
         assert_eq!(field(r#"{"hook":"patient-view","hookInstance":"x","context":{"patientId":"p"},"fhirServer":"http://ehr.example.org"}"#).as_deref(), Some("fhirServer"));
         assert!(Hook::parse(
-            br#"{"hook":"patient-view","hookInstance":"x","context":{"patientId":"p"}}"#
+            br#"{"hook":"patient-view","hookInstance":"x","context":{"patientId":"p"}}"#,
+            true
         )
         .is_ok());
     }

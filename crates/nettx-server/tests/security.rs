@@ -328,6 +328,37 @@ async fn rs384_and_aud_arrays_and_every_guarded_route_accept_a_valid_token() {
     let dir = temp_dir("accept");
     let (running, base) = start(config(&dir, true)).await;
     let client = client();
+    // The scheme in any case (RFC 9110).
+    let t = token(&base, HOOK_PATH);
+    let body0 = hook_body(
+        "3f0f4a6e-6d1c-4c55-9f5e-000000000003",
+        Some(full_prefetch()),
+        None,
+    );
+    let r = client
+        .post(format!("{base}{HOOK_PATH}"))
+        .header("authorization", format!("BEARER {t}"))
+        .json(&body0)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // A plain-http fhirServer on this host is refused once issuers are configured.
+    let mut local = hook_body(
+        "3f0f4a6e-6d1c-4c55-9f5e-000000000004",
+        None,
+        Some(("http://127.0.0.1:9/fhir", "t")),
+    );
+    local["prefetch"] = json!({});
+    let r = client
+        .post(format!("{base}{HOOK_PATH}"))
+        .bearer_auth(token(&base, HOOK_PATH))
+        .json(&local)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.json::<Value>().await.unwrap()["field"], "fhirServer");
     // RS384 with its kid.
     let c = claims(&base, HOOK_PATH);
     let t = sign(&c, "rs384", Some("test-rs384"), None);

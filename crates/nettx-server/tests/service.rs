@@ -445,7 +445,9 @@ async fn requests_over_the_in_flight_limit_get_503_and_sigterm_lets_them_finish(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn feedback_is_audited_without_free_text_and_cors_answers_browsers() {
     let dir = temp_dir("feedback");
-    let (running, base) = start(config(&dir, false)).await;
+    let mut c = config(&dir, false);
+    c.cors_allowed_origins = vec!["https://sandbox.cds-hooks.org".into()];
+    let (running, base) = start(c).await;
     let client = client();
     let feedback = json!({"feedback": [{
         "card": "9368d37b-283f-44a0-93ea-547cebab93ed",
@@ -503,7 +505,10 @@ async fn feedback_is_audited_without_free_text_and_cors_answers_browsers() {
         .await
         .unwrap();
     assert!(r.status().is_success());
-    assert_eq!(r.headers().get("access-control-allow-origin").unwrap(), "*");
+    assert_eq!(
+        r.headers().get("access-control-allow-origin").unwrap(),
+        "https://sandbox.cds-hooks.org"
+    );
     let allowed = r
         .headers()
         .get("access-control-allow-headers")
@@ -512,6 +517,15 @@ async fn feedback_is_audited_without_free_text_and_cors_answers_browsers() {
         .unwrap()
         .to_lowercase();
     assert!(allowed.contains("authorization"));
+    // Another origin is not allowed.
+    let r = client
+        .request(reqwest::Method::OPTIONS, format!("{base}{HOOK_PATH}"))
+        .header("origin", "https://evil.example.org")
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers().get("access-control-allow-origin").is_none());
     running.shutdown().await.unwrap();
 }
 
@@ -653,5 +667,34 @@ async fn a_connection_that_sends_nothing_or_stalls_is_closed() {
             "closed too soon"
         );
     }
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn development_mode_answers_only_direct_local_callers() {
+    let dir = temp_dir("devmode");
+    let (running, base) = start(config(&dir, false)).await;
+    let client = client();
+    // No CORS by default: the page is same-origin.
+    let r = client
+        .request(reqwest::Method::OPTIONS, format!("{base}{HOOK_PATH}"))
+        .header("origin", "https://any.example.org")
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers().get("access-control-allow-origin").is_none());
+    // A request relayed by a proxy is refused without a token check to skip.
+    for header in ["forwarded", "x-forwarded-for", "x-real-ip"] {
+        let r = client
+            .post(format!("{base}{HOOK_PATH}"))
+            .header(header, "for=203.0.113.7")
+            .json(&hook_body("hi-proxy", Some(full_prefetch()), None))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "{header}");
+    }
+    assert!(audit_lines(&dir).is_empty());
     running.shutdown().await.unwrap();
 }
