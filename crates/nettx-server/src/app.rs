@@ -480,47 +480,62 @@ async fn evaluate_page(
         field: e.field_name().map(str::to_owned),
         message: e.message().to_owned(),
     };
-    let (evaluation, mapped) = match query.input.as_deref() {
-        Some("case") => match nettx::Case::from_json(text) {
-            Ok(case) => (nettx::evaluate(&case), None),
-            Err(e) => {
-                audit_or_503(&state, &refused_fields("page", None, &caller, &e))?;
-                return Err(library_error(&e));
+    // Up to 8 MiB of record and an SVG drawing: CPU work for the blocking
+    // pool, not a runtime worker. The audit line is written back here.
+    let input = query.input.clone();
+    let text = text.to_owned();
+    let made = tokio::task::spawn_blocking(move || -> Result<_, Option<nettx::Error>> {
+        let (evaluation, mapped) = match input.as_deref() {
+            Some("case") => (nettx::evaluate(&nettx::Case::from_json(&text)?), None),
+            Some("fhir") => {
+                let mapped = nettx_fhir::map_record(&text)?;
+                (mapped.evaluate(), Some(mapped.to_json()))
             }
-        },
-        Some("fhir") => match nettx_fhir::map_record(text) {
-            Ok(mapped) => (mapped.evaluate(), Some(mapped)),
-            Err(e) => {
-                audit_or_503(&state, &refused_fields("page", None, &caller, &e))?;
-                return Err(library_error(&e));
-            }
-        },
-        _ => {
+            _ => return Err(None),
+        };
+        let svg = nettx::pathway::Pathway::of(&evaluation)
+            .render(nettx::pathway::PathwayFormat::Svg)
+            .unwrap_or_default();
+        let mut out = String::with_capacity(16 * 1024 + svg.len());
+        out.push_str("{\"cards\":");
+        out.push_str(&nettx_fhir::cds_cards(&evaluation).to_json());
+        out.push_str(",\"evaluation\":");
+        out.push_str(&evaluation.to_json());
+        if let Some(m) = mapped {
+            out.push_str(",\"mapped\":");
+            out.push_str(&m);
+        }
+        out.push_str(",\"pathway_svg\":");
+        out.push_str(&json_str(&svg));
+        out.push('}');
+        Ok((evaluation, out))
+    })
+    .await
+    .map_err(|_| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            None,
+            "the evaluation failed inside the service (a bug); please report it",
+        )
+    })?;
+    let (evaluation, out) = match made {
+        Ok(made) => made,
+        Err(None) => {
             return Err(ApiError::request(
                 Some("input"),
                 "say what the body is: ?input=case or ?input=fhir",
             ))
+        }
+        Err(Some(e)) => {
+            audit_or_503(&state, &refused_fields("page", None, &caller, &e))?;
+            return Err(library_error(&e));
         }
     };
     audit_or_503(
         &state,
         &evaluated_fields("page", None, &caller, &evaluation),
     )?;
-    let svg = nettx::pathway::Pathway::of(&evaluation)
-        .render(nettx::pathway::PathwayFormat::Svg)
-        .unwrap_or_default();
-    let mut out = String::with_capacity(16 * 1024 + svg.len());
-    out.push_str("{\"cards\":");
-    out.push_str(&nettx_fhir::cds_cards(&evaluation).to_json());
-    out.push_str(",\"evaluation\":");
-    out.push_str(&evaluation.to_json());
-    if let Some(m) = mapped {
-        out.push_str(",\"mapped\":");
-        out.push_str(&m.to_json());
-    }
-    out.push_str(",\"pathway_svg\":");
-    out.push_str(&json_str(&svg));
-    out.push('}');
     Ok(json_response(out))
 }
 

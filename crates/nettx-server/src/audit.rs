@@ -9,6 +9,7 @@
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -16,6 +17,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 #[derive(Debug)]
 pub struct AuditLog {
     file: Mutex<File>,
+    /// Set when a failed write could not be cut back: every append fails.
+    failed: AtomicBool,
     fsync: bool,
     path: PathBuf,
 }
@@ -47,6 +50,7 @@ impl AuditLog {
         Ok((
             AuditLog {
                 file: Mutex::new(file),
+                failed: AtomicBool::new(false),
                 fsync,
                 path: path.to_owned(),
             },
@@ -68,11 +72,26 @@ impl AuditLog {
         line.push_str("\",");
         line.push_str(fields);
         line.push_str("}\n");
+        if self.failed.load(Ordering::SeqCst) {
+            return Err(io::Error::other(
+                "the audit log holds a partial line that could not be removed; restart the service",
+            ));
+        }
         let mut file = self
             .file
             .lock()
             .map_err(|_| io::Error::other("the audit log's lock is poisoned"))?;
-        file.write_all(line.as_bytes())?;
+        // A write that fails half-way (disk full, I/O error) must not leave
+        // a partial line for the next one to join: cut back to where it
+        // started. If even that fails, every later append fails, so every
+        // call is answered 503 until an operator restarts.
+        let start = file.metadata()?.len();
+        if let Err(e) = file.write_all(line.as_bytes()) {
+            if file.set_len(start).is_err() {
+                self.failed.store(true, Ordering::SeqCst);
+            }
+            return Err(e);
+        }
         if self.fsync {
             file.sync_data()?;
         }
@@ -125,7 +144,14 @@ fn repair_tail(file: &mut File, path: &Path) -> io::Result<Opened> {
     let mut aside = path.as_os_str().to_owned();
     aside.push(format!(".torn-{secs}"));
     let aside = PathBuf::from(aside);
-    std::fs::write(&aside, &torn)?;
+    let mut aside_options = OpenOptions::new();
+    aside_options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        aside_options.mode(0o600);
+    }
+    aside_options.open(&aside)?.write_all(&torn)?;
     file.set_len(keep)?;
     file.sync_all()?;
     Ok(Opened::TornTailMoved(aside, torn.len() as u64))
@@ -173,6 +199,16 @@ mod tests {
         assert_eq!(rfc3339(1_796_302_800, 999), "2026-12-03T13:00:00.999Z");
     }
 
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_failed_write_that_cannot_be_cut_back_refuses_every_later_one() {
+        // /dev/full: every write fails (no space), and it cannot be truncated.
+        let (log, _) = AuditLog::open(Path::new("/dev/full"), false).expect("opens");
+        assert!(log.append("\"event\":\"x\"").is_err());
+        let second = log.append("\"event\":\"y\"").map_err(|e| e.to_string());
+        assert!(second.is_err_and(|m| m.contains("partial line")));
+    }
+
     #[test]
     fn appends_whole_lines_and_moves_a_torn_tail_aside() {
         let dir = std::env::temp_dir().join(format!("nettx-audit-{}", std::process::id()));
@@ -185,6 +221,15 @@ mod tests {
             panic!("torn tail not found: {opened:?}")
         };
         assert_eq!(std::fs::read_to_string(&aside).expect("aside"), "{\"b\":");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&aside)
+                .expect("aside")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
         log.append("\"event\":\"x\"").expect("append");
         let text = std::fs::read_to_string(&path).expect("read");
         let lines: Vec<&str> = text.lines().collect();
