@@ -215,10 +215,13 @@ def test_feedback_is_accepted_and_audited(server: Server) -> None:
     assert [i["outcome"] for i in items] == ["accepted", "overridden"]
     assert [i["outcomeTimestamp"] for i in items] == [accepted["outcomeTimestamp"],
                                                       overridden["outcomeTimestamp"]]
-    assert items[1]["overrideReason"] == overridden["overrideReason"]["reason"]
+    # The reason's coding is kept, its free-text display is not.
+    reason = overridden["overrideReason"]["reason"]
+    assert items[1]["overrideReason"] == {"system": reason["system"], "code": reason["code"]}
     assert items[0]["overrideReason"] is None
-    # The free-text comment is not kept.
+    # No free text is kept: neither the comment nor the display.
     assert comment not in server.audit.read_text()
+    assert reason["display"] not in server.audit.read_text()
 
 
 def test_feedback_with_an_unknown_outcome_is_400(server: Server) -> None:
