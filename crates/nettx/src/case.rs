@@ -7,7 +7,7 @@
 
 use crate::error::Error;
 use crate::vocab::{Complication, Field, Histology, Set, Site, SsaResponse};
-use std::fmt::{self, Display};
+use std::fmt;
 
 /// Smallest accepted `tumor_size_cm`.
 pub const MIN_TUMOR_SIZE_CM: f64 = 0.01;
@@ -76,10 +76,9 @@ impl Facts {
         *slot = Some(value);
     }
 
-    /// Writes the value of `field` for people (`unknown` when unknown).
-    /// Appends what [`Facts::show`] writes, without the formatting
-    /// machinery (the JSON writer's path; a test holds the two equal).
-    pub(crate) fn push_shown(&self, field: Field, out: &mut String) {
+    /// Writes the value of `field` for people (`unknown` when unknown): to a
+    /// `Formatter` for reports, straight into a `String` for the JSON writer.
+    pub(crate) fn show<W: fmt::Write>(&self, field: Field, out: &mut W) -> fmt::Result {
         fn flag(v: Option<bool>) -> &'static str {
             match v {
                 Some(true) => "true",
@@ -92,11 +91,7 @@ impl Facts {
             Field::PrimarySite => self.site.as_str(),
             Field::Histology => self.histology.map_or("unknown", |h| h.as_str()),
             Field::TumorSizeCm => match self.size_cm {
-                Some(v) => {
-                    use std::fmt::Write as _;
-                    let _ = write!(out, "{v:?}");
-                    return;
-                }
+                Some(v) => return write!(out, "{v:?}"),
                 None => "unknown",
             },
             Field::LocalSpread => flag(self.local_spread),
@@ -105,54 +100,19 @@ impl Facts {
             Field::ExtrahepaticMetastases => flag(self.extrahepatic),
             Field::MetastasesResectable => flag(self.resectable),
             Field::CarcinoidSyndrome => flag(self.syndrome),
-            Field::Complications => {
-                if self.complications.is_empty() {
-                    "none"
-                } else {
-                    for (i, c) in self.complications.iter().enumerate() {
-                        if i > 0 {
-                            out.push('+');
-                        }
-                        out.push_str(c.as_str());
-                    }
-                    return;
-                }
-            }
-            Field::SsaResponse => self.ssa_response.map_or("unknown", |r| r.as_str()),
-        };
-        out.push_str(text);
-    }
-
-    pub(crate) fn show(&self, field: Field, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use crate::vocab::Shown;
-        match field {
-            Field::CaseId => f.write_str("-"),
-            Field::PrimarySite => self.site.fmt(f),
-            Field::Histology => Shown(self.histology).fmt(f),
-            Field::TumorSizeCm => match self.size_cm {
-                Some(v) => write!(f, "{v:?}"),
-                None => f.write_str("unknown"),
-            },
-            Field::LocalSpread => Shown(self.local_spread).fmt(f),
-            Field::Metastatic => Shown(self.metastatic).fmt(f),
-            Field::HepaticMetastases => Shown(self.hepatic).fmt(f),
-            Field::ExtrahepaticMetastases => Shown(self.extrahepatic).fmt(f),
-            Field::MetastasesResectable => Shown(self.resectable).fmt(f),
-            Field::CarcinoidSyndrome => Shown(self.syndrome).fmt(f),
-            Field::Complications => {
-                if self.complications.is_empty() {
-                    return f.write_str("none");
-                }
+            Field::Complications if !self.complications.is_empty() => {
                 for (i, c) in self.complications.iter().enumerate() {
                     if i > 0 {
-                        f.write_str("+")?;
+                        out.write_str("+")?;
                     }
-                    f.write_str(c.as_str())?;
+                    out.write_str(c.as_str())?;
                 }
-                Ok(())
+                return Ok(());
             }
-            Field::SsaResponse => Shown(self.ssa_response).fmt(f),
-        }
+            Field::Complications => "none",
+            Field::SsaResponse => self.ssa_response.map_or("unknown", |r| r.as_str()),
+        };
+        out.write_str(text)
     }
 }
 

@@ -147,24 +147,25 @@ impl TraceEntry {
 }
 
 impl TraceEntry {
-    /// Appends what [`TraceDetail`] displays, without the formatting
-    /// machinery (the JSON writer's path; a test holds the two equal).
-    pub(crate) fn push_detail(&self, out: &mut String) {
+    /// Writes the detail: the facts the rule read, or its condition. To a
+    /// `Formatter` for [`TraceDetail`], straight into a `String` for the
+    /// JSON writer (without the formatting machinery).
+    pub(crate) fn write_detail<W: fmt::Write>(&self, out: &mut W) -> fmt::Result {
         let Some(spec) = self.guideline.rule(self.rule) else {
-            return;
+            return Ok(());
         };
         if spec.reads.is_empty() {
-            out.push_str(&spec.condition);
-            return;
+            return out.write_str(&spec.condition);
         }
         for (i, field) in spec.reads.iter().enumerate() {
             if i > 0 {
-                out.push_str(", ");
+                out.write_str(", ")?;
             }
-            out.push_str(field.as_str());
-            out.push('=');
-            self.facts.push_shown(*field, out);
+            out.write_str(field.as_str())?;
+            out.write_str("=")?;
+            self.facts.show(*field, out)?;
         }
+        Ok(())
     }
 }
 
@@ -173,22 +174,7 @@ pub struct TraceDetail<'a>(&'a TraceEntry);
 
 impl fmt::Display for TraceDetail<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let e = self.0;
-        let Some(spec) = e.guideline.rule(e.rule) else {
-            return Ok(());
-        };
-        if spec.reads.is_empty() {
-            return f.write_str(&spec.condition);
-        }
-        for (i, field) in spec.reads.iter().enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
-            f.write_str(field.as_str())?;
-            f.write_str("=")?;
-            e.facts.show(*field, f)?;
-        }
-        Ok(())
+        self.0.write_detail(f)
     }
 }
 

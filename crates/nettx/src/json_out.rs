@@ -168,7 +168,7 @@ fn trace_entry(out: &mut String, e: &TraceEntry) {
     // never need an escape: written straight in, then checked in one pass
     // (and written again escaped if that ever fails).
     let start = out.len();
-    e.push_detail(out);
+    let _ = e.write_detail(out);
     if out
         .get(start..)
         .map_or(true, |d| needs_escape(d.as_bytes()))
@@ -264,7 +264,7 @@ mod escape_tests {
                     let Ok(case) = b.build() else { continue };
                     for e in crate::evaluate(&case).trace() {
                         let mut pushed = String::new();
-                        e.push_detail(&mut pushed);
+                        e.write_detail(&mut pushed).unwrap();
                         assert_eq!(pushed, e.detail().to_string());
                         seen += 1;
                     }

@@ -5,8 +5,6 @@
 //! names, the list of all values in specification order, and serde support, so
 //! that the names used by JSON, C, Python and the documentation are one list.
 
-use std::fmt;
-
 /// Declares a closed vocabulary: a fieldless enum with stable wire names.
 macro_rules! vocabulary {
     (
@@ -524,16 +522,4 @@ pub(crate) fn join_names<T: Copy>(values: &[T], name: fn(T) -> &'static str) -> 
         out.push_str(name(*v));
     }
     out
-}
-
-/// Formats an optional fact for people: its value or `unknown`.
-pub(crate) struct Shown<T>(pub Option<T>);
-
-impl<T: fmt::Display> fmt::Display for Shown<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.0 {
-            Some(v) => v.fmt(f),
-            None => f.write_str("unknown"),
-        }
-    }
 }
