@@ -285,14 +285,9 @@ async fn hook(
     let outcome = if record_len <= INLINE_RECORD_BYTES {
         work()
     } else {
-        tokio::task::spawn_blocking(work).await.map_err(|_| {
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                None,
-                "the evaluation failed inside the service (a bug); nothing was recommended; please report it",
-            )
-        })?
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|_| ApiError::internal())?
     };
     let cards = match outcome {
         Outcome::Refused(error) => {
@@ -372,24 +367,7 @@ async fn feedback(
     body: Body,
 ) -> Result<Response, ApiError> {
     let body = read_body(&state, &headers, body).await?;
-    let mut de = serde_json::Deserializer::from_slice(&body);
-    let parsed: Feedback = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "parse",
-            Some(&path),
-            format!("the body is not CDS Hooks feedback: {}", e.into_inner()),
-        )
-    })?;
-    de.end().map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "parse",
-            None,
-            format!("the body has trailing data: {e}"),
-        )
-    })?;
+    let parsed: Feedback = crate::error::parse_body(&body, "CDS Hooks feedback")?;
     for item in &parsed.feedback {
         if !matches!(item.outcome.as_str(), "accepted" | "overridden") {
             return Err(ApiError::request(
@@ -511,14 +489,7 @@ async fn evaluate_page(
         Ok((evaluation, out))
     })
     .await
-    .map_err(|_| {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            None,
-            "the evaluation failed inside the service (a bug); please report it",
-        )
-    })?;
+    .map_err(|_| ApiError::internal())?;
     let (evaluation, out) = match made {
         Ok(made) => made,
         Err(None) => {

@@ -40,6 +40,16 @@ impl ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, "request", field, message)
     }
 
+    /// 500: a thread of the service failed (a bug); nothing was recommended.
+    pub fn internal() -> ApiError {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            None,
+            "the evaluation failed inside the service (a bug); nothing was recommended; please report it",
+        )
+    }
+
     /// The body as JSON.
     pub fn to_json(&self) -> String {
         serde_json::json!({
@@ -70,4 +80,33 @@ impl IntoResponse for ApiError {
         }
         response
     }
+}
+
+/// Reads a request body as exactly one JSON value of type `T`: a 400
+/// `parse` naming the member at fault (its path), or the trailing data.
+/// `what` names the expected document for the message.
+pub fn parse_body<'de, T: serde::Deserialize<'de>>(
+    body: &'de [u8],
+    what: &str,
+) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let field = (path != ".").then_some(path);
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "parse",
+            field.as_deref(),
+            format!("the body is not {what}: {}", e.into_inner()),
+        )
+    })?;
+    de.end().map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "parse",
+            None,
+            format!("the body has trailing data after {what}: {e}"),
+        )
+    })?;
+    Ok(value)
 }

@@ -108,26 +108,7 @@ impl<'a> Hook<'a> {
     /// when `development` (no trusted issuer): a production service must not
     /// be pointed at its own host's ports.
     pub fn parse(body: &'a [u8], development: bool) -> Result<Hook<'a>, ApiError> {
-        let mut de = serde_json::Deserializer::from_slice(body);
-        let request: Request<'a> = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            let field = (path != ".").then_some(path);
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "parse",
-                field.as_deref(),
-                format!("the request is not a CDS Hooks request: {inner}"),
-            )
-        })?;
-        de.end().map_err(|e| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "parse",
-                None,
-                format!("the request has trailing data: {e}"),
-            )
-        })?;
+        let request: Request<'a> = crate::error::parse_body(body, "a CDS Hooks request")?;
         match request.hook.as_deref() {
             Some(HOOK) => {}
             Some(other) => {
