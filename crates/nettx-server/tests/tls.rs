@@ -5,6 +5,8 @@
 
 mod support;
 
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use serde_json::Value;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -25,17 +27,8 @@ fn https_service_and_jku_key_sets() {
 
 async fn jwks_host() -> (String, Arc<AtomicUsize>) {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let certs = vec![rustls_pki_types::CertificateDer::from(pem_der(
-        &std::fs::read(keys().join("tls-cert.pem")).unwrap(),
-        "CERTIFICATE",
-    ))];
-    let key = rustls_pki_types::PrivateKeyDer::Pkcs8(
-        pem_der(
-            &std::fs::read(keys().join("tls-key.pem")).unwrap(),
-            "PRIVATE KEY",
-        )
-        .into(),
-    );
+    let certs = vec![CertificateDer::from_pem_file(keys().join("tls-cert.pem")).unwrap()];
+    let key = PrivateKeyDer::from_pem_file(keys().join("tls-key.pem")).unwrap();
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .unwrap()
@@ -63,39 +56,6 @@ async fn jwks_host() -> (String, Arc<AtomicUsize>) {
             .await;
     });
     (format!("https://localhost:{port}/jwks.json"), fetches)
-}
-
-/// The DER of the first PEM block labelled `label`.
-fn pem_der(pem: &[u8], label: &str) -> Vec<u8> {
-    let text = std::str::from_utf8(pem).unwrap();
-    let begin = format!("-----BEGIN {label}-----");
-    let end = format!("-----END {label}-----");
-    let start = text.find(&begin).unwrap() + begin.len();
-    let stop = text.find(&end).unwrap();
-    let b64: String = text[start..stop]
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    let mut out = Vec::new();
-    let mut acc = 0u32;
-    let mut bits = 0;
-    for c in b64.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => continue,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
-    out
 }
 
 async fn run() {
