@@ -127,6 +127,17 @@ fn tls_config(tls: &crate::config::Tls) -> Result<RustlsConfig, ConfigError> {
     Ok(RustlsConfig::from_config(Arc::new(config)))
 }
 
+/// HTTP/1's header timeout (hyper needs a timer for it).
+fn http1_timeouts(
+    builder: &mut hyper_util::server::conn::auto::Builder<hyper_util::rt::TokioExecutor>,
+    header_timeout: Duration,
+) {
+    builder
+        .http1()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(header_timeout);
+}
+
 /// Checks the settings, opens the audit log, loads keys and starts
 /// listening. Every refusal names the setting.
 pub async fn start(config: Config) -> Result<Running, ConfigError> {
@@ -239,22 +250,14 @@ pub async fn start(config: Config) -> Result<Running, ConfigError> {
             let mut server = axum_server::from_tcp(std_listener)
                 .acceptor(acceptor)
                 .handle(handle.clone());
-            server
-                .http_builder()
-                .http1()
-                .timer(hyper_util::rt::TokioTimer::new())
-                .header_read_timeout(header_timeout);
+            http1_timeouts(server.http_builder(), header_timeout);
             tokio::spawn(async move { server.serve(app.into_make_service()).await })
         }
         None => {
             let mut server = axum_server::from_tcp(std_listener)
                 .acceptor(Bounded::new(limits.max_connections, idle))
                 .handle(handle.clone());
-            server
-                .http_builder()
-                .http1()
-                .timer(hyper_util::rt::TokioTimer::new())
-                .header_read_timeout(header_timeout);
+            http1_timeouts(server.http_builder(), header_timeout);
             tokio::spawn(async move { server.serve(app.into_make_service()).await })
         }
     };
