@@ -1,7 +1,8 @@
-//! Speed of the engine: typed `evaluate` (with missing data, warnings and
-//! trace) and the `evaluate_json` round trip, over the conformance cases;
+//! Speed of the engine: typed `evaluate` (with missing data and warnings;
+//! its trace, written on demand, read or not) and the `evaluate_json` round
+//! trip, over the conformance cases;
 //! and the pathway diagram of one case in each format.
-//! Run with `cargo bench -p nettx`; figures go to BENCHMARKS.md.
+//! Run with `cargo bench -p nettx-tests`; figures go to BENCHMARKS.md.
 
 // The criterion macros generate undocumented items.
 #![allow(missing_docs)]
@@ -44,6 +45,13 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             for case in &all {
                 black_box(nettx::evaluate(black_box(case)));
+            }
+        })
+    });
+    group.bench_function("evaluate+trace/all-conformance-cases", |b| {
+        b.iter(|| {
+            for case in &all {
+                black_box(nettx::evaluate(black_box(case)).trace().len());
             }
         })
     });

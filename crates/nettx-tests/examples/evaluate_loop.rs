@@ -1,6 +1,7 @@
 //! Evaluates the conformance cases in a loop (a load for profilers):
 //! `cargo run --release -p nettx-tests --example evaluate_loop -- 200000`
-//! (typed), or `-- 20000 json` (the JSON round trip, `evaluate_json`).
+//! (typed), `-- 200000 trace` (typed, reading each evaluation's trace), or
+//! `-- 20000 json` (the JSON round trip, `evaluate_json`).
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/conformance");
@@ -36,16 +37,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("{per:.1} ns per JSON round trip ({bytes} bytes written)");
         return Ok(());
     }
+    let trace = std::env::args().nth(2).as_deref() == Some("trace");
     let start = std::time::Instant::now();
     let mut n = 0usize;
     for _ in 0..rounds {
         for case in &cases {
-            n += std::hint::black_box(nettx::evaluate(std::hint::black_box(case)))
-                .trace()
-                .len();
+            let evaluation = std::hint::black_box(nettx::evaluate(std::hint::black_box(case)));
+            n += if trace {
+                evaluation.trace().len()
+            } else {
+                evaluation.recommendations().len()
+            };
         }
     }
     let per = start.elapsed().as_nanos() as f64 / (rounds * cases.len()) as f64;
-    println!("{per:.1} ns per evaluation ({n} trace entries)");
+    let what = if trace {
+        "trace entries"
+    } else {
+        "recommendations"
+    };
+    println!("{per:.1} ns per evaluation ({n} {what})");
     Ok(())
 }

@@ -13,6 +13,7 @@ use crate::vocab::{
 use serde::ser::{SerializeSeq, SerializeStruct};
 use serde::{Serialize, Serializer};
 use std::fmt;
+use std::sync::OnceLock;
 
 /// Name of the engine, as stamped in every evaluation.
 pub const ENGINE_NAME: &str = "nettx";
@@ -179,7 +180,7 @@ impl fmt::Display for TraceDetail<'_> {
 }
 
 /// The evaluation of one case.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone)]
 pub struct Evaluation {
     pub(crate) guideline: &'static Guideline,
     pub(crate) case: Case,
@@ -189,7 +190,42 @@ pub struct Evaluation {
     pub(crate) recommendations: Vec<Recommendation>,
     pub(crate) missing: Set<Field>,
     pub(crate) warnings: Set<WarningCode>,
-    pub(crate) trace: Vec<TraceEntry>,
+    /// Written by the walk when the caller will serialize the evaluation,
+    /// otherwise on the first call of [`Evaluation::trace`] (the trace is a
+    /// function of the guideline and the case, like everything else here).
+    pub(crate) trace: OnceLock<Vec<TraceEntry>>,
+}
+
+impl PartialEq for Evaluation {
+    /// Equal when made by equal guidelines from equal cases with the same
+    /// outcome. The traces are not compared: they are a function of the
+    /// guideline and the case, written or not yet.
+    fn eq(&self, other: &Self) -> bool {
+        (std::ptr::eq(self.guideline, other.guideline) || self.guideline == other.guideline)
+            && self.case == other.case
+            && self.in_scope == other.in_scope
+            && self.disease_state == other.disease_state
+            && self.goals == other.goals
+            && self.recommendations == other.recommendations
+            && self.missing == other.missing
+            && self.warnings == other.warnings
+    }
+}
+
+impl fmt::Debug for Evaluation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Evaluation")
+            .field("guideline", &self.guideline)
+            .field("case", &self.case)
+            .field("in_scope", &self.in_scope)
+            .field("disease_state", &self.disease_state)
+            .field("goals", &self.goals)
+            .field("recommendations", &self.recommendations)
+            .field("missing", &self.missing)
+            .field("warnings", &self.warnings)
+            .field("trace", &self.trace())
+            .finish()
+    }
 }
 
 impl Evaluation {
@@ -260,9 +296,12 @@ impl Evaluation {
             .iter()
             .map(move |w| g.warning(w).unwrap_or(w.spec()))
     }
-    /// Every rule consulted, in the order consulted.
+    /// Every rule consulted, in the order consulted. Written on the first
+    /// call (the case is walked again, tracing), unless the evaluation was
+    /// made to be serialized.
     pub fn trace(&self) -> &[TraceEntry] {
-        &self.trace
+        self.trace
+            .get_or_init(|| crate::engine::trace(self.guideline, &self.case))
     }
     /// The evaluation as compact JSON (the interface's output schema); the
     /// same bytes as serializing it with `serde_json`, only faster.
@@ -374,7 +413,7 @@ impl Serialize for Evaluation {
         s.serialize_field("recommendations", &self.recommendations)?;
         s.serialize_field("missing", &Listed(self.missing()))?;
         s.serialize_field("warnings", &Listed(self.warning_specs().map(WarningItem)))?;
-        s.serialize_field("trace", &self.trace)?;
+        s.serialize_field("trace", self.trace())?;
         s.end()
     }
 }

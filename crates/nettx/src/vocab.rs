@@ -159,10 +159,20 @@ impl<T: Vocabulary> Set<T> {
     pub fn is_empty(&self) -> bool {
         self.bits == 0
     }
-    /// The values, in specification order.
+    /// The values, in specification order (bit `i` is `T::ALL[i]`; only
+    /// the set bits are visited).
     pub fn iter(&self) -> impl Iterator<Item = T> + Clone {
-        let set = *self;
-        T::ALL.iter().copied().filter(move |v| set.contains(*v))
+        let mut bits = self.bits;
+        std::iter::from_fn(move || {
+            while bits != 0 {
+                let i = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                if let Some(v) = T::ALL.get(i) {
+                    return Some(*v);
+                }
+            }
+            None
+        })
     }
 }
 

@@ -3,7 +3,6 @@
 //! bits with a few masks instead of walking its tree.
 
 use crate::case::Facts;
-use crate::evaluation::Recommendation;
 use crate::knowledge::{Cond, ThresholdId};
 use crate::vocab::{Category, Code, Complication, Field, Histology, Site, SsaResponse, Strength};
 
@@ -110,21 +109,21 @@ pub(crate) fn set_flag_bits(bits: Bits, facts: &Facts, field: Field) -> Bits {
     bits
 }
 
-/// The recommendation atoms of the recommendations made so far;
-/// `categories` is the category of each code, by code.
+/// The recommendation atoms of the recommendations made so far, given as
+/// code and strength; `categories` is the category of each code, by code.
 pub(crate) fn recommendation_bits(
-    recs: &[Option<Recommendation>],
+    recs: impl Iterator<Item = (Code, Strength)>,
     categories: &[Category],
 ) -> Bits {
     let mut bits: Bits = 0;
-    for r in recs.iter().flatten() {
-        let code = r.code.index() as u32;
+    for (code, strength) in recs {
+        let code = code.index() as u32;
         bits |= bit(RECOMMENDED_BASE + code);
-        bits |= bit(RECOMMENDED_AS_BASE + code * 3 + r.strength.index() as u32);
+        bits |= bit(RECOMMENDED_AS_BASE + code * 3 + strength.index() as u32);
         if let Some(category) = categories.get(code as usize) {
             bits |= bit(CATEGORY_BASE + category.index() as u32);
         }
-        bits |= bit(STRENGTH_BASE + r.strength.index() as u32);
+        bits |= bit(STRENGTH_BASE + strength.index() as u32);
     }
     bits
 }
@@ -171,8 +170,7 @@ pub(crate) fn atoms(cond: &Cond) -> Option<Bits> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::knowledge::{Guideline, RuleId};
-    use crate::vocab::Urgency;
+    use crate::knowledge::Guideline;
 
     /// Every value a yes/no fact can take, for each of the six.
     #[allow(clippy::panic, reason = "a failed test panics")]
@@ -222,17 +220,7 @@ mod tests {
         let g = Guideline::builtin();
         for code in Code::ALL {
             for strength in Strength::ALL {
-                let mut recs = [None; Code::ALL.len()];
-                if let Some(slot) = recs.get_mut(code.index()) {
-                    *slot = Some(Recommendation {
-                        guideline: g,
-                        code: *code,
-                        strength: *strength,
-                        urgency: Urgency::Elective,
-                        rule: RuleId::GoalCure,
-                    });
-                }
-                let bits = recommendation_bits(&recs, g.categories());
+                let bits = recommendation_bits([(*code, *strength)].into_iter(), g.categories());
                 let category = code.spec().category;
                 for (cond, holds) in [
                     (Cond::Recommended(*code), true),

@@ -2,10 +2,16 @@
 //! (digest bb390bc8375bebd7be6c0ae9a7d6b8e0156c60e0a827890672d395a4996ce07b): do not edit. After a change of the table run
 //! `NETTX_UPDATE_GENERATED=1 cargo test -p nettx --lib engine::codegen`.
 //!
-//! The decision graph as straight-line code: block `n` is node `n`, a
-//! condition is a test of the atoms' masks, an effect a direct call.
-//! It does what the interpreter (`mod.rs`) does with the compiled graph,
-//! step for step, trace included; a test holds the two equal.
+//! The decision graph as straight-line code: function `n{i}` is node
+//! `i`, a condition is a test of the atoms' masks, an effect a direct
+//! call, and a branch a direct call of the next node's function (so
+//! the processor predicts each branch on its own, where one dispatch
+//! `match` made every step one hard-to-predict indirect jump). The
+//! graph is acyclic (validated), so the calls end. It does what the
+//! interpreter (`mod.rs`) does with the compiled graph, step for step,
+//! trace included; a test holds the two equal.
+
+#![allow(unused_variables, clippy::nonminimal_bool, clippy::if_same_then_else)]
 
 use super::atoms::fact_bits;
 use super::Run;
@@ -16,757 +22,800 @@ use crate::vocab::{Code, Field, Goal, Strength, Urgency, WarningCode};
 #[cfg(test)]
 pub(super) const DIGEST: &str = "bb390bc8375bebd7be6c0ae9a7d6b8e0156c60e0a827890672d395a4996ce07b";
 
-/// Walks the built-in graph; at most 55 nodes, like the interpreter.
-#[allow(unused_variables, unused_imports, clippy::nonminimal_bool, clippy::if_same_then_else)]
+/// Walks the built-in graph (55 nodes) from its first node.
 pub(super) fn walk(run: &mut Run) {
     run.bits = fact_bits(&run.facts, run.guideline.threshold_values());
-    let mut at: usize = 0;
-    for _ in 0..55 {
-        at = match at {
-            0 => {
-                // infer.metastatic_from_site
-                let b = run.bits;
-                let fired = (b & 0x240) != 0;
-                run.trace(RuleId::InferMetastaticFromSite, fired);
-                if fired {
-                    run.set(Field::Metastatic, true);
-                    1
-                } else {
-                    1
-                }
+    n0(run)
+}
+
+/// Node 0: rule `infer.metastatic_from_site`.
+fn n0(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x240) != 0;
+    run.trace(RuleId::InferMetastaticFromSite, fired);
+    if fired {
+        run.set(Field::Metastatic, true);
+        n1(run)
+    } else {
+        n1(run)
+    }
+}
+
+/// Node 1: rule `infer.other_site`.
+fn n1(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x8) == 0x8 && (b & 0x480) != 0;
+    run.trace(RuleId::InferOtherSite, fired);
+    if fired {
+        {
+            let b = run.bits;
+            if (b & 0x80) == 0x80 {
+                run.set(Field::ExtrahepaticMetastases, true);
             }
-            1 => {
-                // infer.other_site
-                let b = run.bits;
-                let fired = (b & 0x8) == 0x8 && (b & 0x480) != 0;
-                run.trace(RuleId::InferOtherSite, fired);
-                if fired {
-                    {
-                        let b = run.bits;
-                        if (b & 0x80) == 0x80 {
-                            run.set(Field::ExtrahepaticMetastases, true);
-                        }
-                    }
-                    {
-                        let b = run.bits;
-                        if (b & 0x400) == 0x400 {
-                            run.set(Field::HepaticMetastases, true);
-                        }
-                    }
-                    2
-                } else {
-                    2
-                }
+        }
+        {
+            let b = run.bits;
+            if (b & 0x400) == 0x400 {
+                run.set(Field::HepaticMetastases, true);
             }
-            2 => {
-                // infer.localized_from_sites
-                let b = run.bits;
-                let fired = (b & 0x480) == 0x480;
-                run.trace(RuleId::InferLocalizedFromSites, fired);
-                if fired {
-                    run.set(Field::Metastatic, false);
-                    3
-                } else {
-                    3
-                }
+        }
+        n2(run)
+    } else {
+        n2(run)
+    }
+}
+
+/// Node 2: rule `infer.localized_from_sites`.
+fn n2(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x480) == 0x480;
+    run.trace(RuleId::InferLocalizedFromSites, fired);
+    if fired {
+        run.set(Field::Metastatic, false);
+        n3(run)
+    } else {
+        n3(run)
+    }
+}
+
+/// Node 3: rule `infer.sites_from_localized`.
+fn n3(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x10) == 0x10;
+    run.trace(RuleId::InferSitesFromLocalized, fired);
+    if fired {
+        run.set(Field::HepaticMetastases, false);
+        run.set(Field::ExtrahepaticMetastases, false);
+        n4(run)
+    } else {
+        n4(run)
+    }
+}
+
+/// Node 4: rule `infer.syndrome_from_ssa_response`.
+fn n4(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0xc0000000) != 0;
+    run.trace(RuleId::InferSyndromeFromSsaResponse, fired);
+    if fired {
+        run.set(Field::CarcinoidSyndrome, true);
+        n5(run)
+    } else {
+        n5(run)
+    }
+}
+
+/// Node 5: rule `scope.excluded`.
+fn n5(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0xb000000) != 0;
+    run.trace(RuleId::ScopeExcluded, fired);
+    if fired {
+        run.in_scope = false;
+        {
+            let b = run.bits;
+            if (b & 0x400000000) == 0x400000000 {
+                run.recommend(Code::MultidisciplinaryReview, Strength::Preferred, Urgency::Urgent, RuleId::ScopeExcluded);
             }
-            3 => {
-                // infer.sites_from_localized
-                let b = run.bits;
-                let fired = (b & 0x10) == 0x10;
-                run.trace(RuleId::InferSitesFromLocalized, fired);
-                if fired {
-                    run.set(Field::HepaticMetastases, false);
-                    run.set(Field::ExtrahepaticMetastases, false);
-                    4
-                } else {
-                    4
-                }
+        }
+        {
+            let b = run.bits;
+            if (b & 0x400000000) == 0 {
+                run.recommend(Code::MultidisciplinaryReview, Strength::Preferred, Urgency::Elective, RuleId::ScopeExcluded);
             }
-            4 => {
-                // infer.syndrome_from_ssa_response
-                let b = run.bits;
-                let fired = (b & 0xc0000000) != 0;
-                run.trace(RuleId::InferSyndromeFromSsaResponse, fired);
-                if fired {
-                    run.set(Field::CarcinoidSyndrome, true);
-                    5
-                } else {
-                    5
-                }
+        }
+        {}
+    } else {
+        n6(run)
+    }
+}
+
+/// Node 6: rule `complication.urgent_resection`.
+fn n6(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x400000000) == 0x400000000;
+    run.trace(RuleId::ComplicationUrgentResection, fired);
+    if fired {
+        run.recommend(Code::UrgentSegmentalResection, Strength::Preferred, Urgency::Urgent, RuleId::ComplicationUrgentResection);
+        n7(run)
+    } else {
+        n7(run)
+    }
+}
+
+/// Node 7: a fork.
+fn n7(run: &mut Run) {
+    let b = run.bits;
+    if (b & 0x20) == 0x20 {
+        n27(run)
+    } else if (b & 0x10) == 0x10 {
+        n8(run)
+    } else if true {
+        n19(run)
+    }
+}
+
+/// Node 8: rule `localized.complication_sufficient`.
+fn n8(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x400000000) == 0x400000000;
+    run.trace(RuleId::LocalizedComplicationSufficient, fired);
+    if fired {
+        n18(run)
+    } else {
+        n9(run)
+    }
+}
+
+/// Node 9: a fork.
+fn n9(run: &mut Run) {
+    let b = run.bits;
+    if (b & 0x180000) != 0 {
+        n10(run)
+    } else if (b & 0x200000) == 0x200000 {
+        n11(run)
+    } else if (b & 0xc40000) != 0 {
+        n12(run)
+    } else if true {
+        n18(run)
+    }
+}
+
+/// Node 10: rule `localized.jejunum_ileum`.
+fn n10(run: &mut Run) {
+    let b = run.bits;
+    let fired = true;
+    run.trace(RuleId::LocalizedJejunumIleum, fired);
+    if fired {
+        run.recommend(Code::SmallBowelResectionWithMesentery, Strength::Preferred, Urgency::Elective, RuleId::LocalizedJejunumIleum);
+        n18(run)
+    } else {
+        n18(run)
+    }
+}
+
+/// Node 11: rule `localized.site_unspecified`.
+fn n11(run: &mut Run) {
+    let b = run.bits;
+    let fired = true;
+    run.trace(RuleId::LocalizedSiteUnspecified, fired);
+    if fired {
+        run.recommend(Code::OncologicResection, Strength::Preferred, Urgency::Elective, RuleId::LocalizedSiteUnspecified);
+        run.missing.insert(Field::PrimarySite);
+        {
+            let b = run.bits;
+            if (b & 0x80000000000) == 0x80000000000 && (b & 0x1) == 0 {
+                run.missing.insert(Field::TumorSizeCm);
             }
-            5 => {
-                // scope.excluded
-                let b = run.bits;
-                let fired = (b & 0xb000000) != 0;
-                run.trace(RuleId::ScopeExcluded, fired);
-                if fired {
-                    run.in_scope = false;
-                    {
-                        let b = run.bits;
-                        if (b & 0x400000000) == 0x400000000 {
-                            run.recommend(Code::MultidisciplinaryReview, Strength::Preferred, Urgency::Urgent, RuleId::ScopeExcluded);
-                        }
-                    }
-                    {
-                        let b = run.bits;
-                        if (b & 0x400000000) == 0 {
-                            run.recommend(Code::MultidisciplinaryReview, Strength::Preferred, Urgency::Elective, RuleId::ScopeExcluded);
-                        }
-                    }
-                    return
-                } else {
-                    6
-                }
+        }
+        {
+            let b = run.bits;
+            if (b & 0x4) == 0x4 && (b & 0x200000000000) == 0 {
+                run.missing.insert(Field::LocalSpread);
             }
-            6 => {
-                // complication.urgent_resection
-                let b = run.bits;
-                let fired = (b & 0x400000000) == 0x400000000;
-                run.trace(RuleId::ComplicationUrgentResection, fired);
-                if fired {
-                    run.recommend(Code::UrgentSegmentalResection, Strength::Preferred, Urgency::Urgent, RuleId::ComplicationUrgentResection);
-                    7
-                } else {
-                    7
-                }
+        }
+        n18(run)
+    } else {
+        n18(run)
+    }
+}
+
+/// Node 12: rule `localized.local_excision`.
+fn n12(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x100000000002) == 0x100000000002;
+    run.trace(RuleId::LocalizedLocalExcision, fired);
+    if fired {
+        run.recommend(Code::LocalExcision, Strength::Preferred, Urgency::Elective, RuleId::LocalizedLocalExcision);
+        n18(run)
+    } else {
+        n13(run)
+    }
+}
+
+/// Node 13: a fork.
+fn n13(run: &mut Run) {
+    let b = run.bits;
+    if (b & 0x40000) == 0x40000 && (b & 0x200000000001) != 0 {
+        n14(run)
+    } else if (b & 0x200000000001) != 0 {
+        n15(run)
+    } else if true {
+        n17(run)
+    }
+}
+
+/// Node 14: rule `localized.duodenal_resection`.
+fn n14(run: &mut Run) {
+    let b = run.bits;
+    let fired = true;
+    run.trace(RuleId::LocalizedDuodenalResection, fired);
+    if fired {
+        run.recommend(Code::OncologicResection, Strength::Preferred, Urgency::Elective, RuleId::LocalizedDuodenalResection);
+        n18(run)
+    } else {
+        n18(run)
+    }
+}
+
+/// Node 15: rule `localized.colorectal_resection`.
+fn n15(run: &mut Run) {
+    let b = run.bits;
+    let fired = true;
+    run.trace(RuleId::LocalizedColorectalResection, fired);
+    if fired {
+        run.recommend(Code::PartialColectomyWithLymphadenectomy, Strength::Preferred, Urgency::Elective, RuleId::LocalizedColorectalResection);
+        n16(run)
+    } else {
+        n16(run)
+    }
+}
+
+/// Node 16: rule `localized.rectal_intermediate`.
+fn n16(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x600000800000) == 0x600000800000 && (b & 0x1) == 0;
+    run.trace(RuleId::LocalizedRectalIntermediate, fired);
+    if fired {
+        {
+            let b = run.bits;
+            if (b & 0x2) == 0x2 {
+                run.recommend(Code::LocalExcision, Strength::Alternative, Urgency::Elective, RuleId::LocalizedRectalIntermediate);
             }
-            7 => {
-                let b = run.bits;
-                if (b & 0x20) == 0x20 {
-                    27
-                } else if (b & 0x10) == 0x10 {
-                    8
-                } else if true {
-                    19
-                } else {
-                    return
-                }
+        }
+        {
+            let b = run.bits;
+            if (b & 0x4) == 0x4 {
+                run.missing.insert(Field::LocalSpread);
             }
-            8 => {
-                // localized.complication_sufficient
-                let b = run.bits;
-                let fired = (b & 0x400000000) == 0x400000000;
-                run.trace(RuleId::LocalizedComplicationSufficient, fired);
-                if fired {
-                    18
-                } else {
-                    9
-                }
+        }
+        n18(run)
+    } else {
+        n18(run)
+    }
+}
+
+/// Node 17: rule `localized.extent_unknown`.
+fn n17(run: &mut Run) {
+    let b = run.bits;
+    let fired = true;
+    run.trace(RuleId::LocalizedExtentUnknown, fired);
+    if fired {
+        run.recommend(Code::OncologicResection, Strength::Preferred, Urgency::Elective, RuleId::LocalizedExtentUnknown);
+        {
+            let b = run.bits;
+            if (b & 0x80000000000) == 0x80000000000 && (b & 0x1) == 0 {
+                run.missing.insert(Field::TumorSizeCm);
             }
-            9 => {
-                let b = run.bits;
-                if (b & 0x180000) != 0 {
-                    10
-                } else if (b & 0x200000) == 0x200000 {
-                    11
-                } else if (b & 0xc40000) != 0 {
-                    12
-                } else if true {
-                    18
-                } else {
-                    return
-                }
+        }
+        {
+            let b = run.bits;
+            if (b & 0x4) == 0x4 && (b & 0x200000000000) == 0 {
+                run.missing.insert(Field::LocalSpread);
             }
-            10 => {
-                // localized.jejunum_ileum
-                let b = run.bits;
-                let fired = true;
-                run.trace(RuleId::LocalizedJejunumIleum, fired);
-                if fired {
-                    run.recommend(Code::SmallBowelResectionWithMesentery, Strength::Preferred, Urgency::Elective, RuleId::LocalizedJejunumIleum);
-                    18
-                } else {
-                    18
-                }
+        }
+        n18(run)
+    } else {
+        n18(run)
+    }
+}
+
+/// Node 18: rule `localized.syndrome`.
+fn n18(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x8000) == 0x8000;
+    run.trace(RuleId::LocalizedSyndrome, fired);
+    if fired {
+        run.recommend(Code::SomatostatinAnalog, Strength::Preferred, Urgency::Elective, RuleId::LocalizedSyndrome);
+        n29(run)
+    } else {
+        n29(run)
+    }
+}
+
+/// Node 19: rule `metastatic.resectable`.
+fn n19(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x1400) == 0x1400;
+    run.trace(RuleId::MetastaticResectable, fired);
+    if fired {
+        run.recommend(Code::CytoreductiveSurgery, Strength::Preferred, Urgency::Elective, RuleId::MetastaticResectable);
+        run.recommend(Code::LiverResection, Strength::Preferred, Urgency::Elective, RuleId::MetastaticResectable);
+        n20(run)
+    } else {
+        n21(run)
+    }
+}
+
+/// Node 20: rule `metastatic.resectable_syndrome`.
+fn n20(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x8000) == 0x8000;
+    run.trace(RuleId::MetastaticResectableSyndrome, fired);
+    if fired {
+        run.recommend(Code::SomatostatinAnalog, Strength::Preferred, Urgency::Elective, RuleId::MetastaticResectableSyndrome);
+        n29(run)
+    } else {
+        n29(run)
+    }
+}
+
+/// Node 21: a fork.
+fn n21(run: &mut Run) {
+    let b = run.bits;
+    if (b & 0x2200) != 0 {
+        n22(run)
+    } else if true {
+        n25(run)
+    }
+}
+
+/// Node 22: rule `metastatic.unresectable_syndrome`.
+fn n22(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x8000) == 0x8000;
+    run.trace(RuleId::MetastaticUnresectableSyndrome, fired);
+    if fired {
+        run.recommend(Code::SomatostatinAnalog, Strength::Preferred, Urgency::Elective, RuleId::MetastaticUnresectableSyndrome);
+        n23(run)
+    } else {
+        n24(run)
+    }
+}
+
+/// Node 23: rule `metastatic.extrahepatic_resectable`.
+fn n23(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x1200) == 0x1200;
+    run.trace(RuleId::MetastaticExtrahepaticResectable, fired);
+    if fired {
+        run.recommend(Code::MultidisciplinaryReview, Strength::Preferred, Urgency::Elective, RuleId::MetastaticExtrahepaticResectable);
+        n29(run)
+    } else {
+        n29(run)
+    }
+}
+
+/// Node 24: rule `metastatic.unresectable_no_syndrome`.
+fn n24(run: &mut Run) {
+    let b = run.bits;
+    let fired = true;
+    run.trace(RuleId::MetastaticUnresectableNoSyndrome, fired);
+    if fired {
+        run.recommend(Code::MultidisciplinaryReview, Strength::Preferred, Urgency::Elective, RuleId::MetastaticUnresectableNoSyndrome);
+        n29(run)
+    } else {
+        n29(run)
+    }
+}
+
+/// Node 25: rule `metastatic.assess_resectability`.
+fn n25(run: &mut Run) {
+    let b = run.bits;
+    let fired = true;
+    run.trace(RuleId::MetastaticAssessResectability, fired);
+    if fired {
+        run.recommend(Code::AssessResectability, Strength::Preferred, Urgency::Elective, RuleId::MetastaticAssessResectability);
+        {
+            let b = run.bits;
+            if (b & 0x800) == 0x800 {
+                run.missing.insert(Field::ExtrahepaticMetastases);
             }
-            11 => {
-                // localized.site_unspecified
-                let b = run.bits;
-                let fired = true;
-                run.trace(RuleId::LocalizedSiteUnspecified, fired);
-                if fired {
-                    run.recommend(Code::OncologicResection, Strength::Preferred, Urgency::Elective, RuleId::LocalizedSiteUnspecified);
-                    run.missing.insert(Field::PrimarySite);
-                    {
-                        let b = run.bits;
-                        if (b & 0x80000000000) == 0x80000000000 && (b & 0x1) == 0 {
-                            run.missing.insert(Field::TumorSizeCm);
-                        }
-                    }
-                    {
-                        let b = run.bits;
-                        if (b & 0x4) == 0x4 && (b & 0x200000000000) == 0 {
-                            run.missing.insert(Field::LocalSpread);
-                        }
-                    }
-                    18
-                } else {
-                    18
-                }
+        }
+        {
+            let b = run.bits;
+            if (b & 0x4000) == 0x4000 {
+                run.missing.insert(Field::MetastasesResectable);
             }
-            12 => {
-                // localized.local_excision
-                let b = run.bits;
-                let fired = (b & 0x100000000002) == 0x100000000002;
-                run.trace(RuleId::LocalizedLocalExcision, fired);
-                if fired {
-                    run.recommend(Code::LocalExcision, Strength::Preferred, Urgency::Elective, RuleId::LocalizedLocalExcision);
-                    18
-                } else {
-                    13
-                }
+        }
+        n26(run)
+    } else {
+        n26(run)
+    }
+}
+
+/// Node 26: rule `metastatic.assess_syndrome`.
+fn n26(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x8000) == 0x8000;
+    run.trace(RuleId::MetastaticAssessSyndrome, fired);
+    if fired {
+        run.recommend(Code::SomatostatinAnalog, Strength::Preferred, Urgency::Elective, RuleId::MetastaticAssessSyndrome);
+        n29(run)
+    } else {
+        n29(run)
+    }
+}
+
+/// Node 27: rule `undetermined.staging`.
+fn n27(run: &mut Run) {
+    let b = run.bits;
+    let fired = true;
+    run.trace(RuleId::UndeterminedStaging, fired);
+    if fired {
+        run.recommend(Code::CompleteStaging, Strength::Preferred, Urgency::Elective, RuleId::UndeterminedStaging);
+        run.missing.insert(Field::Metastatic);
+        n28(run)
+    } else {
+        n28(run)
+    }
+}
+
+/// Node 28: rule `undetermined.syndrome`.
+fn n28(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x8000) == 0x8000;
+    run.trace(RuleId::UndeterminedSyndrome, fired);
+    if fired {
+        run.recommend(Code::SomatostatinAnalog, Strength::Preferred, Urgency::Elective, RuleId::UndeterminedSyndrome);
+        n29(run)
+    } else {
+        n29(run)
+    }
+}
+
+/// Node 29: a fork.
+fn n29(run: &mut Run) {
+    let b = run.bits;
+    if (b & 0x800000000000000000) == 0x800000000000000000 {
+        n30(run)
+    } else if true {
+        n37(run)
+    }
+}
+
+/// Node 30: a fork.
+fn n30(run: &mut Run) {
+    let b = run.bits;
+    if (b & 0x200000000) == 0x200000000 {
+        n31(run)
+    } else if (b & 0x60000000) != 0 {
+        n32(run)
+    } else if (b & 0x20080000000) == 0x20080000000 {
+        n33(run)
+    } else if (b & 0x20100000000) == 0x20100000000 {
+        n34(run)
+    } else if (b & 0x80000000) == 0x80000000 {
+        n35(run)
+    } else if true {
+        n36(run)
+    }
+}
+
+/// Node 31: rule `ssa.response_unknown`.
+fn n31(run: &mut Run) {
+    let b = run.bits;
+    let fired = true;
+    run.trace(RuleId::SsaResponseUnknown, fired);
+    if fired {
+        run.missing.insert(Field::SsaResponse);
+        n37(run)
+    } else {
+        n37(run)
+    }
+}
+
+/// Node 32: rule `ssa.continue`.
+fn n32(run: &mut Run) {
+    let b = run.bits;
+    let fired = true;
+    run.trace(RuleId::SsaContinue, fired);
+    if fired {
+        n37(run)
+    } else {
+        n37(run)
+    }
+}
+
+/// Node 33: rule `ssa.second_line`.
+fn n33(run: &mut Run) {
+    let b = run.bits;
+    let fired = true;
+    run.trace(RuleId::SsaSecondLine, fired);
+    if fired {
+        {
+            let b = run.bits;
+            if (b & 0x4000000000000000000000000) == 0x4000000000000000000000000 {
+                run.recommend(Code::SomatostatinAnalog, Strength::Preferred, Urgency::Elective, RuleId::SsaSecondLine);
             }
-            13 => {
-                let b = run.bits;
-                if (b & 0x40000) == 0x40000 && (b & 0x200000000001) != 0 {
-                    14
-                } else if (b & 0x200000000001) != 0 {
-                    15
-                } else if true {
-                    17
-                } else {
-                    return
-                }
-            }
-            14 => {
-                // localized.duodenal_resection
-                let b = run.bits;
-                let fired = true;
-                run.trace(RuleId::LocalizedDuodenalResection, fired);
-                if fired {
-                    run.recommend(Code::OncologicResection, Strength::Preferred, Urgency::Elective, RuleId::LocalizedDuodenalResection);
-                    18
-                } else {
-                    18
-                }
-            }
-            15 => {
-                // localized.colorectal_resection
-                let b = run.bits;
-                let fired = true;
-                run.trace(RuleId::LocalizedColorectalResection, fired);
-                if fired {
-                    run.recommend(Code::PartialColectomyWithLymphadenectomy, Strength::Preferred, Urgency::Elective, RuleId::LocalizedColorectalResection);
-                    16
-                } else {
-                    16
-                }
-            }
-            16 => {
-                // localized.rectal_intermediate
-                let b = run.bits;
-                let fired = (b & 0x600000800000) == 0x600000800000 && (b & 0x1) == 0;
-                run.trace(RuleId::LocalizedRectalIntermediate, fired);
-                if fired {
-                    {
-                        let b = run.bits;
-                        if (b & 0x2) == 0x2 {
-                            run.recommend(Code::LocalExcision, Strength::Alternative, Urgency::Elective, RuleId::LocalizedRectalIntermediate);
-                        }
-                    }
-                    {
-                        let b = run.bits;
-                        if (b & 0x4) == 0x4 {
-                            run.missing.insert(Field::LocalSpread);
-                        }
-                    }
-                    18
-                } else {
-                    18
-                }
-            }
-            17 => {
-                // localized.extent_unknown
-                let b = run.bits;
-                let fired = true;
-                run.trace(RuleId::LocalizedExtentUnknown, fired);
-                if fired {
-                    run.recommend(Code::OncologicResection, Strength::Preferred, Urgency::Elective, RuleId::LocalizedExtentUnknown);
-                    {
-                        let b = run.bits;
-                        if (b & 0x80000000000) == 0x80000000000 && (b & 0x1) == 0 {
-                            run.missing.insert(Field::TumorSizeCm);
-                        }
-                    }
-                    {
-                        let b = run.bits;
-                        if (b & 0x4) == 0x4 && (b & 0x200000000000) == 0 {
-                            run.missing.insert(Field::LocalSpread);
-                        }
-                    }
-                    18
-                } else {
-                    18
-                }
-            }
-            18 => {
-                // localized.syndrome
-                let b = run.bits;
-                let fired = (b & 0x8000) == 0x8000;
-                run.trace(RuleId::LocalizedSyndrome, fired);
-                if fired {
-                    run.recommend(Code::SomatostatinAnalog, Strength::Preferred, Urgency::Elective, RuleId::LocalizedSyndrome);
-                    29
-                } else {
-                    29
-                }
-            }
-            19 => {
-                // metastatic.resectable
-                let b = run.bits;
-                let fired = (b & 0x1400) == 0x1400;
-                run.trace(RuleId::MetastaticResectable, fired);
-                if fired {
-                    run.recommend(Code::CytoreductiveSurgery, Strength::Preferred, Urgency::Elective, RuleId::MetastaticResectable);
-                    run.recommend(Code::LiverResection, Strength::Preferred, Urgency::Elective, RuleId::MetastaticResectable);
-                    20
-                } else {
-                    21
-                }
-            }
-            20 => {
-                // metastatic.resectable_syndrome
-                let b = run.bits;
-                let fired = (b & 0x8000) == 0x8000;
-                run.trace(RuleId::MetastaticResectableSyndrome, fired);
-                if fired {
-                    run.recommend(Code::SomatostatinAnalog, Strength::Preferred, Urgency::Elective, RuleId::MetastaticResectableSyndrome);
-                    29
-                } else {
-                    29
-                }
-            }
-            21 => {
-                let b = run.bits;
-                if (b & 0x2200) != 0 {
-                    22
-                } else if true {
-                    25
-                } else {
-                    return
-                }
-            }
-            22 => {
-                // metastatic.unresectable_syndrome
-                let b = run.bits;
-                let fired = (b & 0x8000) == 0x8000;
-                run.trace(RuleId::MetastaticUnresectableSyndrome, fired);
-                if fired {
-                    run.recommend(Code::SomatostatinAnalog, Strength::Preferred, Urgency::Elective, RuleId::MetastaticUnresectableSyndrome);
-                    23
-                } else {
-                    24
-                }
-            }
-            23 => {
-                // metastatic.extrahepatic_resectable
-                let b = run.bits;
-                let fired = (b & 0x1200) == 0x1200;
-                run.trace(RuleId::MetastaticExtrahepaticResectable, fired);
-                if fired {
-                    run.recommend(Code::MultidisciplinaryReview, Strength::Preferred, Urgency::Elective, RuleId::MetastaticExtrahepaticResectable);
-                    29
-                } else {
-                    29
-                }
-            }
-            24 => {
-                // metastatic.unresectable_no_syndrome
-                let b = run.bits;
-                let fired = true;
-                run.trace(RuleId::MetastaticUnresectableNoSyndrome, fired);
-                if fired {
-                    run.recommend(Code::MultidisciplinaryReview, Strength::Preferred, Urgency::Elective, RuleId::MetastaticUnresectableNoSyndrome);
-                    29
-                } else {
-                    29
-                }
-            }
-            25 => {
-                // metastatic.assess_resectability
-                let b = run.bits;
-                let fired = true;
-                run.trace(RuleId::MetastaticAssessResectability, fired);
-                if fired {
-                    run.recommend(Code::AssessResectability, Strength::Preferred, Urgency::Elective, RuleId::MetastaticAssessResectability);
-                    {
-                        let b = run.bits;
-                        if (b & 0x800) == 0x800 {
-                            run.missing.insert(Field::ExtrahepaticMetastases);
-                        }
-                    }
-                    {
-                        let b = run.bits;
-                        if (b & 0x4000) == 0x4000 {
-                            run.missing.insert(Field::MetastasesResectable);
-                        }
-                    }
-                    26
-                } else {
-                    26
-                }
-            }
-            26 => {
-                // metastatic.assess_syndrome
-                let b = run.bits;
-                let fired = (b & 0x8000) == 0x8000;
-                run.trace(RuleId::MetastaticAssessSyndrome, fired);
-                if fired {
-                    run.recommend(Code::SomatostatinAnalog, Strength::Preferred, Urgency::Elective, RuleId::MetastaticAssessSyndrome);
-                    29
-                } else {
-                    29
-                }
-            }
-            27 => {
-                // undetermined.staging
-                let b = run.bits;
-                let fired = true;
-                run.trace(RuleId::UndeterminedStaging, fired);
-                if fired {
-                    run.recommend(Code::CompleteStaging, Strength::Preferred, Urgency::Elective, RuleId::UndeterminedStaging);
-                    run.missing.insert(Field::Metastatic);
-                    28
-                } else {
-                    28
-                }
-            }
-            28 => {
-                // undetermined.syndrome
-                let b = run.bits;
-                let fired = (b & 0x8000) == 0x8000;
-                run.trace(RuleId::UndeterminedSyndrome, fired);
-                if fired {
-                    run.recommend(Code::SomatostatinAnalog, Strength::Preferred, Urgency::Elective, RuleId::UndeterminedSyndrome);
-                    29
-                } else {
-                    29
-                }
-            }
-            29 => {
-                let b = run.bits;
-                if (b & 0x800000000000000000) == 0x800000000000000000 {
-                    30
-                } else if true {
-                    37
-                } else {
-                    return
-                }
-            }
-            30 => {
-                let b = run.bits;
-                if (b & 0x200000000) == 0x200000000 {
-                    31
-                } else if (b & 0x60000000) != 0 {
-                    32
-                } else if (b & 0x20080000000) == 0x20080000000 {
-                    33
-                } else if (b & 0x20100000000) == 0x20100000000 {
-                    34
-                } else if (b & 0x80000000) == 0x80000000 {
-                    35
-                } else if true {
-                    36
-                } else {
-                    return
-                }
-            }
-            31 => {
-                // ssa.response_unknown
-                let b = run.bits;
-                let fired = true;
-                run.trace(RuleId::SsaResponseUnknown, fired);
-                if fired {
-                    run.missing.insert(Field::SsaResponse);
-                    37
-                } else {
-                    37
-                }
-            }
-            32 => {
-                // ssa.continue
-                let b = run.bits;
-                let fired = true;
-                run.trace(RuleId::SsaContinue, fired);
-                if fired {
-                    37
-                } else {
-                    37
-                }
-            }
-            33 => {
-                // ssa.second_line
-                let b = run.bits;
-                let fired = true;
-                run.trace(RuleId::SsaSecondLine, fired);
-                if fired {
-                    {
-                        let b = run.bits;
-                        if (b & 0x4000000000000000000000000) == 0x4000000000000000000000000 {
-                            run.recommend(Code::SomatostatinAnalog, Strength::Preferred, Urgency::Elective, RuleId::SsaSecondLine);
-                        }
-                    }
-                    run.recommend(Code::Everolimus, Strength::Option, Urgency::Elective, RuleId::SsaSecondLine);
-                    run.recommend(Code::InterferonAlpha, Strength::Option, Urgency::Elective, RuleId::SsaSecondLine);
-                    37
-                } else {
-                    37
-                }
-            }
-            34 => {
-                // ssa.intolerant_advanced
-                let b = run.bits;
-                let fired = true;
-                run.trace(RuleId::SsaIntolerantAdvanced, fired);
-                if fired {
-                    run.withdraw(Code::SomatostatinAnalog);
-                    run.recommend(Code::InterferonAlpha, Strength::Option, Urgency::Elective, RuleId::SsaIntolerantAdvanced);
-                    37
-                } else {
-                    37
-                }
-            }
-            35 => {
-                // ssa.worsening_not_advanced
-                let b = run.bits;
-                let fired = true;
-                run.trace(RuleId::SsaWorseningNotAdvanced, fired);
-                if fired {
-                    37
-                } else {
-                    37
-                }
-            }
-            36 => {
-                // ssa.intolerant_not_advanced
-                let b = run.bits;
-                let fired = true;
-                run.trace(RuleId::SsaIntolerantNotAdvanced, fired);
-                if fired {
-                    run.withdraw(Code::SomatostatinAnalog);
-                    37
-                } else {
-                    37
-                }
-            }
-            37 => {
-                // fallback.no_preferred
-                let b = run.bits;
-                let fired = (b & 0x1000000000000000000000000000000) == 0;
-                run.trace(RuleId::FallbackNoPreferred, fired);
-                if fired {
-                    run.recommend(Code::MultidisciplinaryReview, Strength::Preferred, Urgency::Elective, RuleId::FallbackNoPreferred);
-                    38
-                } else {
-                    38
-                }
-            }
-            38 => {
-                // missing.carcinoid_syndrome
-                let b = run.bits;
-                let fired = (b & 0x20000) == 0x20000;
-                run.trace(RuleId::MissingSyndrome, fired);
-                if fired {
-                    run.missing.insert(Field::CarcinoidSyndrome);
-                    39
-                } else {
-                    39
-                }
-            }
-            39 => {
-                // warning.histology_assumed
-                let b = run.bits;
-                let fired = (b & 0x10000000) == 0x10000000;
-                run.trace(RuleId::WarnHistologyAssumed, fired);
-                if fired {
-                    run.warnings.insert(WarningCode::HistologyAssumed);
-                    40
-                } else {
-                    40
-                }
-            }
-            40 => {
-                // warning.syndrome_without_metastases
-                let b = run.bits;
-                let fired = (b & 0x10000008000) == 0x10000008000;
-                run.trace(RuleId::WarnSyndromeWithoutMetastases, fired);
-                if fired {
-                    run.warnings.insert(WarningCode::SyndromeWithoutMetastases);
-                    41
-                } else {
-                    41
-                }
-            }
-            41 => {
-                // warning.carcinoid_crisis_risk
-                let b = run.bits;
-                let fired = (b & 0x100000000000000000000000000000) == 0x100000000000000000000000000000 && (b & 0x28040) != 0;
-                run.trace(RuleId::WarnCarcinoidCrisisRisk, fired);
-                if fired {
-                    run.warnings.insert(WarningCode::CarcinoidCrisisRisk);
-                    42
-                } else {
-                    42
-                }
-            }
-            42 => {
-                // warning.ssa_gallstones
-                let b = run.bits;
-                let fired = (b & 0x7c0000000000000000) != 0 && (b & 0x8000000000c0000000) != 0;
-                run.trace(RuleId::WarnSsaGallstones, fired);
-                if fired {
-                    run.warnings.insert(WarningCode::SsaGallstones);
-                    43
-                } else {
-                    43
-                }
-            }
-            43 => {
-                // warning.everolimus_evidence
-                let b = run.bits;
-                let fired = (b & 0x1000000000000000000) == 0x1000000000000000000;
-                run.trace(RuleId::WarnEverolimusEvidence, fired);
-                if fired {
-                    run.warnings.insert(WarningCode::EverolimusEvidence);
-                    44
-                } else {
-                    44
-                }
-            }
-            44 => {
-                // warning.interferon_toxicity
-                let b = run.bits;
-                let fired = (b & 0x2000000000000000000) == 0x2000000000000000000;
-                run.trace(RuleId::WarnInterferonToxicity, fired);
-                if fired {
-                    run.warnings.insert(WarningCode::InterferonToxicity);
-                    45
-                } else {
-                    45
-                }
-            }
-            45 => {
-                // warning.periampullary_check
-                let b = run.bits;
-                let fired = (b & 0x20000000000040000) == 0x20000000000040000;
-                run.trace(RuleId::WarnPeriampullaryCheck, fired);
-                if fired {
-                    run.warnings.insert(WarningCode::PeriampullaryCheck);
-                    46
-                } else {
-                    46
-                }
-            }
-            46 => {
-                // warning.rectal_intermediate_size
-                let b = run.bits;
-                let fired = (b & 0x80000600000800000) == 0x80000600000800000 && (b & 0x1) == 0;
-                run.trace(RuleId::WarnRectalIntermediateSize, fired);
-                if fired {
-                    run.warnings.insert(WarningCode::RectalIntermediateSize);
-                    47
-                } else {
-                    47
-                }
-            }
-            47 => {
-                // warning.antiproliferative_ssa_not_covered
-                let b = run.bits;
-                let fired = (b & 0x20000010000) == 0x20000010000 && (b & 0x100000000) == 0 && (b & 0x2200) != 0;
-                run.trace(RuleId::WarnAntiproliferativeSsaNotCovered, fired);
-                if fired {
-                    run.warnings.insert(WarningCode::AntiproliferativeSsaNotCovered);
-                    48
-                } else {
-                    48
-                }
-            }
-            48 => {
-                // warning.refractory_syndrome_options
-                let b = run.bits;
-                let fired = (b & 0x20080000000) == 0x20080000000;
-                run.trace(RuleId::WarnRefractorySyndromeOptions, fired);
-                if fired {
-                    run.warnings.insert(WarningCode::RefractorySyndromeOptions);
-                    49
-                } else {
-                    49
-                }
-            }
-            49 => {
-                // warning.bleeding_haemostasis_first
-                let b = run.bits;
-                let fired = (b & 0x10000001000000000) == 0x10000001000000000;
-                run.trace(RuleId::WarnBleedingHaemostasisFirst, fired);
-                if fired {
-                    run.warnings.insert(WarningCode::BleedingHaemostasisFirst);
-                    50
-                } else {
-                    50
-                }
-            }
-            50 => {
-                // warning.perforation_contamination
-                let b = run.bits;
-                let fired = (b & 0x10000002000000000) == 0x10000002000000000;
-                run.trace(RuleId::WarnPerforationContamination, fired);
-                if fired {
-                    run.warnings.insert(WarningCode::PerforationContamination);
-                    51
-                } else {
-                    51
-                }
-            }
-            51 => {
-                // goal.symptom_control
-                let b = run.bits;
-                let fired = (b & 0x400008000) != 0;
-                run.trace(RuleId::GoalSymptomControl, fired);
-                if fired {
-                    run.goals.insert(Goal::SymptomControl);
-                    52
-                } else {
-                    52
-                }
-            }
-            52 => {
-                // goal.tumor_growth_control
-                let b = run.bits;
-                let fired = (b & 0x20000000000) == 0x20000000000;
-                run.trace(RuleId::GoalTumorGrowthControl, fired);
-                if fired {
-                    run.goals.insert(Goal::TumorGrowthControl);
-                    53
-                } else {
-                    53
-                }
-            }
-            53 => {
-                // goal.biochemical_control
-                let b = run.bits;
-                let fired = (b & 0x8000) == 0x8000;
-                run.trace(RuleId::GoalBiochemicalControl, fired);
-                if fired {
-                    run.goals.insert(Goal::BiochemicalControl);
-                    54
-                } else {
-                    54
-                }
-            }
-            54 => {
-                // goal.cure
-                let b = run.bits;
-                let fired = (b & 0x100000000000000000010000000000) == 0x100000000000000000010000000000;
-                run.trace(RuleId::GoalCure, fired);
-                if fired {
-                    run.goals.insert(Goal::Cure);
-                    return
-                } else {
-                    return
-                }
-            }
-            _ => return,
-        };
+        }
+        run.recommend(Code::Everolimus, Strength::Option, Urgency::Elective, RuleId::SsaSecondLine);
+        run.recommend(Code::InterferonAlpha, Strength::Option, Urgency::Elective, RuleId::SsaSecondLine);
+        n37(run)
+    } else {
+        n37(run)
+    }
+}
+
+/// Node 34: rule `ssa.intolerant_advanced`.
+fn n34(run: &mut Run) {
+    let b = run.bits;
+    let fired = true;
+    run.trace(RuleId::SsaIntolerantAdvanced, fired);
+    if fired {
+        run.withdraw(Code::SomatostatinAnalog);
+        run.recommend(Code::InterferonAlpha, Strength::Option, Urgency::Elective, RuleId::SsaIntolerantAdvanced);
+        n37(run)
+    } else {
+        n37(run)
+    }
+}
+
+/// Node 35: rule `ssa.worsening_not_advanced`.
+fn n35(run: &mut Run) {
+    let b = run.bits;
+    let fired = true;
+    run.trace(RuleId::SsaWorseningNotAdvanced, fired);
+    if fired {
+        n37(run)
+    } else {
+        n37(run)
+    }
+}
+
+/// Node 36: rule `ssa.intolerant_not_advanced`.
+fn n36(run: &mut Run) {
+    let b = run.bits;
+    let fired = true;
+    run.trace(RuleId::SsaIntolerantNotAdvanced, fired);
+    if fired {
+        run.withdraw(Code::SomatostatinAnalog);
+        n37(run)
+    } else {
+        n37(run)
+    }
+}
+
+/// Node 37: rule `fallback.no_preferred`.
+fn n37(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x1000000000000000000000000000000) == 0;
+    run.trace(RuleId::FallbackNoPreferred, fired);
+    if fired {
+        run.recommend(Code::MultidisciplinaryReview, Strength::Preferred, Urgency::Elective, RuleId::FallbackNoPreferred);
+        n38(run)
+    } else {
+        n38(run)
+    }
+}
+
+/// Node 38: rule `missing.carcinoid_syndrome`.
+fn n38(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x20000) == 0x20000;
+    run.trace(RuleId::MissingSyndrome, fired);
+    if fired {
+        run.missing.insert(Field::CarcinoidSyndrome);
+        n39(run)
+    } else {
+        n39(run)
+    }
+}
+
+/// Node 39: rule `warning.histology_assumed`.
+fn n39(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x10000000) == 0x10000000;
+    run.trace(RuleId::WarnHistologyAssumed, fired);
+    if fired {
+        run.warnings.insert(WarningCode::HistologyAssumed);
+        n40(run)
+    } else {
+        n40(run)
+    }
+}
+
+/// Node 40: rule `warning.syndrome_without_metastases`.
+fn n40(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x10000008000) == 0x10000008000;
+    run.trace(RuleId::WarnSyndromeWithoutMetastases, fired);
+    if fired {
+        run.warnings.insert(WarningCode::SyndromeWithoutMetastases);
+        n41(run)
+    } else {
+        n41(run)
+    }
+}
+
+/// Node 41: rule `warning.carcinoid_crisis_risk`.
+fn n41(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x100000000000000000000000000000) == 0x100000000000000000000000000000 && (b & 0x28040) != 0;
+    run.trace(RuleId::WarnCarcinoidCrisisRisk, fired);
+    if fired {
+        run.warnings.insert(WarningCode::CarcinoidCrisisRisk);
+        n42(run)
+    } else {
+        n42(run)
+    }
+}
+
+/// Node 42: rule `warning.ssa_gallstones`.
+fn n42(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x7c0000000000000000) != 0 && (b & 0x8000000000c0000000) != 0;
+    run.trace(RuleId::WarnSsaGallstones, fired);
+    if fired {
+        run.warnings.insert(WarningCode::SsaGallstones);
+        n43(run)
+    } else {
+        n43(run)
+    }
+}
+
+/// Node 43: rule `warning.everolimus_evidence`.
+fn n43(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x1000000000000000000) == 0x1000000000000000000;
+    run.trace(RuleId::WarnEverolimusEvidence, fired);
+    if fired {
+        run.warnings.insert(WarningCode::EverolimusEvidence);
+        n44(run)
+    } else {
+        n44(run)
+    }
+}
+
+/// Node 44: rule `warning.interferon_toxicity`.
+fn n44(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x2000000000000000000) == 0x2000000000000000000;
+    run.trace(RuleId::WarnInterferonToxicity, fired);
+    if fired {
+        run.warnings.insert(WarningCode::InterferonToxicity);
+        n45(run)
+    } else {
+        n45(run)
+    }
+}
+
+/// Node 45: rule `warning.periampullary_check`.
+fn n45(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x20000000000040000) == 0x20000000000040000;
+    run.trace(RuleId::WarnPeriampullaryCheck, fired);
+    if fired {
+        run.warnings.insert(WarningCode::PeriampullaryCheck);
+        n46(run)
+    } else {
+        n46(run)
+    }
+}
+
+/// Node 46: rule `warning.rectal_intermediate_size`.
+fn n46(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x80000600000800000) == 0x80000600000800000 && (b & 0x1) == 0;
+    run.trace(RuleId::WarnRectalIntermediateSize, fired);
+    if fired {
+        run.warnings.insert(WarningCode::RectalIntermediateSize);
+        n47(run)
+    } else {
+        n47(run)
+    }
+}
+
+/// Node 47: rule `warning.antiproliferative_ssa_not_covered`.
+fn n47(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x20000010000) == 0x20000010000 && (b & 0x100000000) == 0 && (b & 0x2200) != 0;
+    run.trace(RuleId::WarnAntiproliferativeSsaNotCovered, fired);
+    if fired {
+        run.warnings.insert(WarningCode::AntiproliferativeSsaNotCovered);
+        n48(run)
+    } else {
+        n48(run)
+    }
+}
+
+/// Node 48: rule `warning.refractory_syndrome_options`.
+fn n48(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x20080000000) == 0x20080000000;
+    run.trace(RuleId::WarnRefractorySyndromeOptions, fired);
+    if fired {
+        run.warnings.insert(WarningCode::RefractorySyndromeOptions);
+        n49(run)
+    } else {
+        n49(run)
+    }
+}
+
+/// Node 49: rule `warning.bleeding_haemostasis_first`.
+fn n49(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x10000001000000000) == 0x10000001000000000;
+    run.trace(RuleId::WarnBleedingHaemostasisFirst, fired);
+    if fired {
+        run.warnings.insert(WarningCode::BleedingHaemostasisFirst);
+        n50(run)
+    } else {
+        n50(run)
+    }
+}
+
+/// Node 50: rule `warning.perforation_contamination`.
+fn n50(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x10000002000000000) == 0x10000002000000000;
+    run.trace(RuleId::WarnPerforationContamination, fired);
+    if fired {
+        run.warnings.insert(WarningCode::PerforationContamination);
+        n51(run)
+    } else {
+        n51(run)
+    }
+}
+
+/// Node 51: rule `goal.symptom_control`.
+fn n51(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x400008000) != 0;
+    run.trace(RuleId::GoalSymptomControl, fired);
+    if fired {
+        run.goals.insert(Goal::SymptomControl);
+        n52(run)
+    } else {
+        n52(run)
+    }
+}
+
+/// Node 52: rule `goal.tumor_growth_control`.
+fn n52(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x20000000000) == 0x20000000000;
+    run.trace(RuleId::GoalTumorGrowthControl, fired);
+    if fired {
+        run.goals.insert(Goal::TumorGrowthControl);
+        n53(run)
+    } else {
+        n53(run)
+    }
+}
+
+/// Node 53: rule `goal.biochemical_control`.
+fn n53(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x8000) == 0x8000;
+    run.trace(RuleId::GoalBiochemicalControl, fired);
+    if fired {
+        run.goals.insert(Goal::BiochemicalControl);
+        n54(run)
+    } else {
+        n54(run)
+    }
+}
+
+/// Node 54: rule `goal.cure`.
+fn n54(run: &mut Run) {
+    let b = run.bits;
+    let fired = (b & 0x100000000000000000010000000000) == 0x100000000000000000010000000000;
+    run.trace(RuleId::GoalCure, fired);
+    if fired {
+        run.goals.insert(Goal::Cure);
+        {}
+    } else {
+        {}
     }
 }

@@ -30,17 +30,30 @@ const TRACE_CAPACITY: usize = 48;
 /// visits each node at most once (a branch to no node ends it), so the walk
 /// ends even on a graph that failed validation.
 ///
-/// The built-in guideline is walked by `generated.rs`, the same graph as
-/// straight-line code generated from the table (and held to it by a test);
-/// any other guideline by the interpreter.
+/// The trace is not written: [`Evaluation::trace`] walks the case again,
+/// writing it, the first time it is asked for (the same walk gives the same
+/// trace). Most callers of the typed API never read it, and writing it was
+/// most of an evaluation's cost.
 pub(crate) fn evaluate(guideline: &'static Guideline, case: &Case) -> Evaluation {
-    let mut run = Run::new(guideline, case);
-    if std::ptr::eq(guideline, Guideline::builtin()) {
-        generated::walk(&mut run);
-    } else {
-        run.walk(&mut ());
-    }
+    let mut run = Run::new(guideline, case, false);
+    run.walk_fastest();
     run.finish(case)
+}
+
+/// Like [`evaluate`], writing the trace as it goes (for callers that will
+/// serialize the evaluation).
+pub(crate) fn evaluate_traced(guideline: &'static Guideline, case: &Case) -> Evaluation {
+    let mut run = Run::new(guideline, case, true);
+    run.walk_fastest();
+    run.finish(case)
+}
+
+/// The trace of `case`'s walk through `guideline`: every rule consulted, in
+/// order, with the facts it read.
+pub(crate) fn trace(guideline: &'static Guideline, case: &Case) -> Vec<TraceEntry> {
+    let mut run = Run::new(guideline, case, true);
+    run.walk_fastest();
+    run.trace
 }
 
 /// What a walk can report as it goes: the branch taken at each node, and
@@ -68,7 +81,7 @@ pub(crate) fn evaluate_recorded(
     case: &Case,
     recorder: &mut impl Recorder,
 ) -> Evaluation {
-    let mut run = Run::new(guideline, case);
+    let mut run = Run::new(guideline, case, true);
     run.walk(recorder);
     run.finish(case)
 }
@@ -80,15 +93,38 @@ pub(crate) fn evaluate_interpreted(guideline: &'static Guideline, case: &Case) -
     evaluate_recorded(guideline, case, &mut ())
 }
 
+/// How a code was recommended (the slot of a code not recommended holds
+/// no meaning).
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    strength: Strength,
+    urgency: Urgency,
+    rule: RuleId,
+}
+
+impl Default for Slot {
+    fn default() -> Self {
+        Slot {
+            strength: Strength::Option,
+            urgency: Urgency::Elective,
+            rule: RuleId::GoalCure,
+        }
+    }
+}
+
 /// The working state of one evaluation.
 struct Run {
     guideline: &'static Guideline,
     facts: Facts,
     /// The atoms of `facts` (low word) and of `recs` (high word).
     bits: Bits,
+    /// Whether rules are written to `trace`.
+    tracing: bool,
     trace: Vec<TraceEntry>,
-    /// At most one recommendation per code, indexed by code.
-    recs: [Option<Recommendation>; Code::ALL.len()],
+    /// The codes recommended so far.
+    recommended: Set<Code>,
+    /// For each code recommended (by code index): how and by which rule.
+    recs: [Slot; Code::ALL.len()],
     missing: Set<Field>,
     warnings: Set<WarningCode>,
     goals: Set<Goal>,
@@ -96,13 +132,19 @@ struct Run {
 }
 
 impl Run {
-    fn new(guideline: &'static Guideline, case: &Case) -> Run {
+    fn new(guideline: &'static Guideline, case: &Case, tracing: bool) -> Run {
         Run {
             guideline,
             facts: case.facts,
             bits: 0,
-            trace: Vec::with_capacity(TRACE_CAPACITY),
-            recs: [None; Code::ALL.len()],
+            tracing,
+            trace: if tracing {
+                Vec::with_capacity(TRACE_CAPACITY)
+            } else {
+                Vec::new()
+            },
+            recommended: Set::new(),
+            recs: [Slot::default(); Code::ALL.len()],
             missing: Set::new(),
             warnings: Set::new(),
             goals: Set::new(),
@@ -112,8 +154,19 @@ impl Run {
 
     fn finish(self, case: &Case) -> Evaluation {
         let disease_state = self.facts.disease_state();
-        let mut recommendations: Vec<Recommendation> =
-            self.recs.iter().flatten().copied().collect();
+        let guideline = self.guideline;
+        let mut recommendations = Vec::with_capacity(self.recommended.len());
+        recommendations.extend(self.recommended.iter().map(|code| {
+            let slot = self.recs.get(code.index()).copied().unwrap_or_default();
+            Recommendation {
+                guideline,
+                code,
+                strength: slot.strength,
+                urgency: slot.urgency,
+                rule: slot.rule,
+            }
+        }));
+        // Stable: codes of equal urgency and strength stay in code order.
         recommendations.sort_by_key(|r| (r.urgency, r.strength, r.code));
         Evaluation {
             guideline: self.guideline,
@@ -124,7 +177,23 @@ impl Run {
             recommendations,
             missing: self.missing,
             warnings: self.warnings,
-            trace: self.trace,
+            trace: if self.tracing {
+                std::sync::OnceLock::from(self.trace)
+            } else {
+                std::sync::OnceLock::new()
+            },
+        }
+    }
+
+    /// Walks the graph the fastest way there is for its guideline: the
+    /// built-in one by `generated.rs`, the same graph as straight-line code
+    /// generated from the table (and held to it by a test); any other by the
+    /// interpreter.
+    fn walk_fastest(&mut self) {
+        if std::ptr::eq(self.guideline, Guideline::builtin()) {
+            generated::walk(self);
+        } else {
+            self.walk(&mut ());
         }
     }
 
@@ -206,6 +275,9 @@ impl Run {
     /// Writes `rule` to the trace with the facts it read.
     #[inline(always)]
     fn trace(&mut self, rule: RuleId, fired: bool) {
+        if !self.tracing {
+            return;
+        }
         self.trace.push(TraceEntry {
             guideline: self.guideline,
             rule,
@@ -225,13 +297,12 @@ impl Run {
     #[inline(always)]
     fn recommend(&mut self, code: Code, strength: Strength, urgency: Urgency, rule: RuleId) {
         if let Some(slot) = self.recs.get_mut(code.index()) {
-            *slot = Some(Recommendation {
-                guideline: self.guideline,
-                code,
+            *slot = Slot {
                 strength,
                 urgency,
                 rule,
-            });
+            };
+            self.recommended.insert(code);
         }
         self.recommendations_changed();
     }
@@ -239,14 +310,19 @@ impl Run {
     /// Withdraws `code`'s recommendation, if any.
     #[inline(always)]
     fn withdraw(&mut self, code: Code) {
-        if let Some(slot) = self.recs.get_mut(code.index()) {
-            *slot = None;
-        }
+        self.recommended.remove(code);
         self.recommendations_changed();
     }
 
     fn recommendations_changed(&mut self) {
         let facts = self.bits & Bits::from(u64::MAX);
-        self.bits = facts | recommendation_bits(&self.recs, self.guideline.categories());
+        let recs = &self.recs;
+        let made = self.recommended.iter().map(|code| {
+            let strength = recs
+                .get(code.index())
+                .map_or(Strength::Option, |s| s.strength);
+            (code, strength)
+        });
+        self.bits = facts | recommendation_bits(made, self.guideline.categories());
     }
 }

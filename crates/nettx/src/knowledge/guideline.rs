@@ -168,6 +168,12 @@ impl Guideline {
         crate::engine::evaluate(self, case)
     }
 
+    /// Like [`Self::evaluate`], writing the trace during the walk, for
+    /// callers that serialize the evaluation at once.
+    pub(crate) fn evaluate_traced(&'static self, case: &Case) -> Evaluation {
+        crate::engine::evaluate_traced(self, case)
+    }
+
     /// The table as compact JSON (what `nettx rules --format json` prints).
     pub fn to_json(&self) -> &str {
         &self.compiled.json
