@@ -2,32 +2,140 @@
 //!
 //! It writes the same bytes as the serde `Serialize` implementation (a test
 //! compares the two over every conformance case and arbitrary cases), but
-//! appends straight into one buffer and skips the escaping pass for the many
-//! texts that need none, which keeps the round trip within its budget.
+//! appends straight into one buffer, and copies the parts that depend only
+//! on the guideline (a missing field with its reason, a warning with its
+//! message and sources, most of a recommendation, the start of a trace
+//! entry) from [`Fragments`] written once per guideline, already escaped.
 
 use crate::evaluation::{Evaluation, Recommendation, TraceEntry};
-use crate::knowledge::WarningSpec;
-use crate::vocab::Source;
+use crate::knowledge::{Guideline, RuleId, WarningSpec};
+use crate::vocab::{Code, Field, Source, WarningCode};
 use std::fmt::{self, Write as _};
+
+/// The evaluation JSON's pieces that depend only on the guideline, written
+/// once when it is built (escaped as any text needs), by vocabulary index.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Fragments {
+    /// `"guideline":{…},"engine":{…},`.
+    pub(crate) stamps: String,
+    /// Per code: `{"code":…,"category":…,"strength":` (the strength follows).
+    code_head: Vec<String>,
+    /// Per code: `,"intent":…,"urgency":` (the urgency follows).
+    code_mid: Vec<String>,
+    /// Per code: `,"summary":…,"rationale":` (the rule's rationale follows).
+    code_summary: Vec<String>,
+    /// Per code: `,"sources":[…]}`.
+    code_tail: Vec<String>,
+    /// Per rule: its rationale as a JSON string.
+    rationale: Vec<String>,
+    /// Per field: `{"field":…,"reason":…}`.
+    missing: Vec<String>,
+    /// Per warning: `{"code":…,"message":…,"sources":[…]}`.
+    warnings: Vec<String>,
+    /// Per rule: `{"rule":…,"fired":true,"detail":"` and the same with
+    /// `false`.
+    trace_head: Vec<[String; 2]>,
+}
+
+impl Fragments {
+    /// The fragments of `g` (whose stamps carry `digest`), made with the
+    /// same writers and the same table lookups as the slow path.
+    pub(crate) fn new(g: &Guideline, digest: &str) -> Fragments {
+        let piece = |write: &dyn Fn(&mut String)| {
+            let mut s = String::new();
+            write(&mut s);
+            s
+        };
+        let spec = |c: Code| g.code(c).unwrap_or(c.spec());
+        Fragments {
+            stamps: stamps(&g.id, &g.version, digest),
+            code_head: Code::ALL
+                .iter()
+                .map(|&c| {
+                    piece(&|out| {
+                        out.push_str("{\"code\":");
+                        string(out, c.as_str());
+                        key(out, false, "category");
+                        string(out, spec(c).category.as_str());
+                        key(out, false, "strength");
+                    })
+                })
+                .collect(),
+            code_mid: Code::ALL
+                .iter()
+                .map(|&c| {
+                    piece(&|out| {
+                        key(out, false, "intent");
+                        string(out, spec(c).intent.as_str());
+                        key(out, false, "urgency");
+                    })
+                })
+                .collect(),
+            code_summary: Code::ALL
+                .iter()
+                .map(|&c| {
+                    piece(&|out| {
+                        key(out, false, "summary");
+                        string(out, &spec(c).summary);
+                        key(out, false, "rationale");
+                    })
+                })
+                .collect(),
+            code_tail: Code::ALL
+                .iter()
+                .map(|&c| {
+                    piece(&|out| {
+                        key(out, false, "sources");
+                        sources(out, &spec(c).sources);
+                        out.push('}');
+                    })
+                })
+                .collect(),
+            rationale: RuleId::ALL
+                .iter()
+                .map(|&r| piece(&|out| string(out, g.rule(r).map(|n| &*n.effect).unwrap_or(""))))
+                .collect(),
+            missing: Field::ALL
+                .iter()
+                .map(|&f| {
+                    piece(&|out| {
+                        out.push_str("{\"field\":");
+                        string(out, f.as_str());
+                        key(out, false, "reason");
+                        string(out, g.missing_reason(f));
+                        out.push('}');
+                    })
+                })
+                .collect(),
+            warnings: WarningCode::ALL
+                .iter()
+                .map(|&w| piece(&|out| warning(out, g.warning(w).unwrap_or(w.spec()))))
+                .collect(),
+            trace_head: RuleId::ALL
+                .iter()
+                .map(|&r| {
+                    [true, false].map(|fired| {
+                        piece(&|out| {
+                            out.push_str("{\"rule\":");
+                            string(out, r.as_str());
+                            out.push_str(if fired {
+                                ",\"fired\":true,\"detail\":\""
+                            } else {
+                                ",\"fired\":false,\"detail\":\""
+                            });
+                        })
+                    })
+                })
+                .collect(),
+        }
+    }
+}
 
 /// Appends `s` as a JSON string (quoted and escaped).
 fn string(out: &mut String, s: &str) {
     out.push('"');
     raw_escaped(out, s);
     out.push('"');
-}
-
-/// Appends a text of the rule table as a JSON string: copied as it is when
-/// the table has no text that needs an escape (`plain`), else escaped.
-#[inline]
-fn table_text(out: &mut String, s: &str, plain: bool) {
-    if plain {
-        out.push('"');
-        out.push_str(s);
-        out.push('"');
-    } else {
-        string(out, s);
-    }
 }
 
 /// Appends the escaped contents of `s`, without quotes.
@@ -125,7 +233,29 @@ pub(crate) fn stamps(id: &str, version: &str, digest: &str) -> String {
     s
 }
 
-fn recommendation(out: &mut String, r: &Recommendation) {
+fn recommendation(out: &mut String, f: &Fragments, r: &Recommendation) {
+    let code = r.code().index();
+    let (Some(head), Some(mid), Some(summary), Some(tail), Some(rationale)) = (
+        f.code_head.get(code),
+        f.code_mid.get(code),
+        f.code_summary.get(code),
+        f.code_tail.get(code),
+        f.rationale.get(r.rule().index()),
+    ) else {
+        return recommendation_slow(out, r);
+    };
+    out.push_str(head);
+    string(out, r.strength().as_str());
+    out.push_str(mid);
+    string(out, r.urgency().as_str());
+    out.push_str(summary);
+    out.push_str(rationale);
+    out.push_str(tail);
+}
+
+/// A recommendation written field by field (for fragments that are
+/// missing, which a guideline built through `assemble` never lacks).
+fn recommendation_slow(out: &mut String, r: &Recommendation) {
     out.push_str("{\"code\":");
     string(out, r.code().as_str());
     key(out, false, "category");
@@ -136,34 +266,38 @@ fn recommendation(out: &mut String, r: &Recommendation) {
     string(out, r.intent().as_str());
     key(out, false, "urgency");
     string(out, r.urgency().as_str());
-    let plain = r.guideline.plain_texts();
     key(out, false, "summary");
-    table_text(out, r.summary(), plain);
+    string(out, r.summary());
     key(out, false, "rationale");
-    table_text(out, r.rationale(), plain);
+    string(out, r.rationale());
     key(out, false, "sources");
     sources(out, r.sources());
     out.push('}');
 }
 
-fn warning(out: &mut String, w: &WarningSpec, plain: bool) {
+fn warning(out: &mut String, w: &WarningSpec) {
     out.push_str("{\"code\":");
     string(out, w.code.as_str());
     key(out, false, "message");
-    table_text(out, &w.message, plain);
+    string(out, &w.message);
     key(out, false, "sources");
     sources(out, &w.sources);
     out.push('}');
 }
 
-fn trace_entry(out: &mut String, e: &TraceEntry) {
-    out.push_str("{\"rule\":");
-    string(out, e.rule().as_str());
-    out.push_str(if e.fired() {
-        ",\"fired\":true,\"detail\":\""
-    } else {
-        ",\"fired\":false,\"detail\":\""
-    });
+fn trace_entry(out: &mut String, f: &Fragments, e: &TraceEntry) {
+    match f.trace_head.get(e.rule().index()) {
+        Some([yes, no]) => out.push_str(if e.fired() { yes } else { no }),
+        None => {
+            out.push_str("{\"rule\":");
+            string(out, e.rule().as_str());
+            out.push_str(if e.fired() {
+                ",\"fired\":true,\"detail\":\""
+            } else {
+                ",\"fired\":false,\"detail\":\""
+            });
+        }
+    }
     // The detail is made of the table's words and the facts' values, which
     // never need an escape: written straight in, then checked in one pass
     // (and written again escaped if that ever fails).
@@ -190,16 +324,47 @@ fn list<T>(out: &mut String, items: impl Iterator<Item = T>, mut each: impl FnMu
     out.push(']');
 }
 
+/// About the length of the evaluation's JSON, from the fragments it will
+/// copy (so the buffer is allocated once and never moved as it grows).
+pub(crate) fn size_hint(ev: &Evaluation, f: &Fragments) -> usize {
+    let len = |list: &[String], i: usize| list.get(i).map_or(256, String::len);
+    let recommendations: usize = ev
+        .recommendations()
+        .iter()
+        .map(|r| {
+            let c = r.code().index();
+            len(&f.code_head, c)
+                + len(&f.code_mid, c)
+                + len(&f.code_summary, c)
+                + len(&f.code_tail, c)
+                + len(&f.rationale, r.rule().index())
+                + 32
+        })
+        .sum();
+    let missing: usize = ev
+        .missing()
+        .map(|m| len(&f.missing, m.field().index()) + 1)
+        .sum();
+    let warnings: usize = ev.warnings().map(|w| len(&f.warnings, w.index()) + 1).sum();
+    let trace = ev.trace().len() * 128;
+    let goals: usize = ev.goals().map(|g| g.as_str().len() + 3).sum();
+    // An escaped case_id is at most six bytes per byte (`\u00XX`).
+    let id = ev.case_id().map_or(0, |id| id.len() * 6 + 16);
+    // The keys, the digest, in_scope and disease_state: under 320 bytes.
+    f.stamps.len() + 320 + goals + id + recommendations + missing + warnings + trace
+}
+
 /// The evaluation as compact JSON, keys in the interface's order.
 pub(crate) fn evaluation(ev: &Evaluation) -> String {
-    let mut out = String::with_capacity(4096);
+    let f = ev.guideline().fragments();
+    let mut out = String::with_capacity(size_hint(ev, f));
     out.push('{');
     if let Some(id) = ev.case_id() {
         out.push_str("\"case_id\":");
         string(&mut out, id);
         out.push(',');
     }
-    out.push_str(ev.guideline().stamps());
+    out.push_str(&f.stamps);
     key(&mut out, true, "case_digest");
     string(&mut out, &ev.case_digest());
     key(&mut out, false, "in_scope");
@@ -209,22 +374,31 @@ pub(crate) fn evaluation(ev: &Evaluation) -> String {
     key(&mut out, false, "goals");
     names(&mut out, ev.goals(), |g| g.as_str());
     key(&mut out, false, "recommendations");
-    list(&mut out, ev.recommendations().iter(), recommendation);
+    list(&mut out, ev.recommendations().iter(), |out, r| {
+        recommendation(out, f, r)
+    });
     key(&mut out, false, "missing");
     list(&mut out, ev.missing(), |out, m| {
-        out.push_str("{\"field\":");
-        string(out, m.field().as_str());
-        key(out, false, "reason");
-        table_text(out, m.reason(), ev.guideline().plain_texts());
-        out.push('}');
+        match f.missing.get(m.field().index()) {
+            Some(fragment) => out.push_str(fragment),
+            None => {
+                out.push_str("{\"field\":");
+                string(out, m.field().as_str());
+                key(out, false, "reason");
+                string(out, m.reason());
+                out.push('}');
+            }
+        }
     });
     key(&mut out, false, "warnings");
-    let plain = ev.guideline().plain_texts();
-    list(&mut out, ev.warning_specs(), |out, w| {
-        warning(out, w, plain)
+    list(&mut out, ev.warnings(), |out, w| {
+        match f.warnings.get(w.index()) {
+            Some(fragment) => out.push_str(fragment),
+            None => warning(out, ev.guideline().warning(w).unwrap_or(w.spec())),
+        }
     });
     key(&mut out, false, "trace");
-    list(&mut out, ev.trace().iter(), trace_entry);
+    list(&mut out, ev.trace().iter(), |out, e| trace_entry(out, f, e));
     out.push('}');
     out
 }
@@ -280,7 +454,6 @@ mod escape_tests {
     fn texts_that_need_escapes_are_escaped() {
         use crate::knowledge::Guideline;
         let builtin = Guideline::builtin();
-        assert!(builtin.plain_texts());
         let case = crate::Case::builder(crate::vocab::Site::Ileum)
             .tumor_size_cm(2.5)
             .build()
@@ -303,7 +476,6 @@ mod escape_tests {
                 1,
             );
         let custom = Guideline::from_json(&json).unwrap().leak();
-        assert!(!custom.plain_texts());
         let out: serde_json::Value =
             serde_json::from_str(&custom.evaluate(&case).to_json()).unwrap();
         assert_eq!(out["recommendations"][0]["summary"], odd_summary.as_str());

@@ -297,7 +297,11 @@ mod tests {
             assert!(eager.trace.get().is_some());
             assert_eq!(lazy, eager);
             assert_eq!(lazy.trace(), eager.trace(), "{}", case.to_json());
-            assert_eq!(lazy.to_json(), eager.to_json());
+            let json = lazy.to_json();
+            assert_eq!(json, eager.to_json());
+            // The JSON buffer is allocated once, at its final size or more.
+            let hint = crate::json_out::size_hint(&lazy, g.fragments());
+            assert!(json.len() <= hint, "{} > {hint}", json.len());
             let interpreted = super::super::evaluate_interpreted(g, case);
             assert_eq!(lazy.trace(), interpreted.trace());
         }

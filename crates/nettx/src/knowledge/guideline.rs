@@ -65,11 +65,9 @@ struct Compiled {
     json: String,
     /// SHA-256 of `json`.
     digest: String,
-    /// The evaluation JSON's stamps of this guideline and the engine.
-    stamps: String,
-    /// No text of the table needs a JSON escape (its JSON has no `\`), so
-    /// the evaluation JSON may copy them as they are.
-    plain_texts: bool,
+    /// The evaluation JSON's parts that depend only on this guideline
+    /// (its stamps and the engine's among them).
+    fragments: crate::json_out::Fragments,
 }
 
 /// What is wrong with a guideline, as found by validation.
@@ -185,14 +183,9 @@ impl Guideline {
         &self.compiled.digest
     }
 
-    /// The `"guideline":{…},"engine":{…},` part of the evaluation JSON.
-    pub(crate) fn stamps(&self) -> &str {
-        &self.compiled.stamps
-    }
-
-    /// Whether no text of the table needs a JSON escape.
-    pub(crate) fn plain_texts(&self) -> bool {
-        self.compiled.plain_texts
+    /// The evaluation JSON's parts written once for this guideline.
+    pub(crate) fn fragments(&self) -> &crate::json_out::Fragments {
+        &self.compiled.fragments
     }
 
     /// The node at `index`, if any.
@@ -314,9 +307,7 @@ impl Guideline {
             .collect();
         let json = serde_json::to_string(&g).unwrap_or_default();
         let digest = crate::canonical::hex_sha256(json.as_bytes());
-        let stamps = crate::json_out::stamps(&g.id, &g.version, &digest);
         let categories = g.codes.iter().map(|c| c.category).collect();
-        let plain_texts = !json.contains('\\');
         g.compiled = Compiled {
             ops,
             categories,
@@ -325,9 +316,10 @@ impl Guideline {
             thresholds,
             json,
             digest,
-            stamps,
-            plain_texts,
+            fragments: Default::default(),
         };
+        // Written from the table through its lookups, which need the rest.
+        g.compiled.fragments = crate::json_out::Fragments::new(&g, g.digest());
         g
     }
 
