@@ -65,35 +65,167 @@ impl Serialize for ComplicationList {
     }
 }
 
-struct CanonicalCase<'a>(&'a Case, bool);
-
-impl Serialize for CanonicalCase<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_case(self.0, self.1, serializer)
-    }
-}
-
 /// The case as compact JSON (`with_id`: including `case_id`).
 pub(crate) fn case_json(case: &Case, with_id: bool) -> String {
-    let mut out = Vec::with_capacity(256);
+    let mut out = String::with_capacity(256);
     write_case(case, with_id, &mut out);
-    String::from_utf8(out).unwrap_or_default()
+    out
 }
 
-fn write_case(case: &Case, with_id: bool, out: &mut Vec<u8>) {
-    // Writing enums, booleans, finite doubles and strings into a Vec cannot
-    // fail; a Case never holds a non-finite size (validated on build).
-    let _ = serde_json::to_writer(&mut *out, &CanonicalCase(case, with_id));
+/// Writes the canonical form straight into `out`: the same bytes as
+/// [`serialize_case`] through `serde_json` (a test holds the two equal),
+/// without its machinery. Keys and wire names never need an escape; the
+/// size is written by `serde_json`, so numbers read the same everywhere.
+fn write_case(case: &Case, with_id: bool, out: &mut String) {
+    let f = &case.facts;
+    out.push('{');
+    if with_id {
+        if let Some(id) = &case.case_id {
+            out.push_str("\"case_id\":");
+            crate::json_out::string(out, id);
+            out.push(',');
+        }
+    }
+    out.push_str("\"primary_site\":\"");
+    out.push_str(f.site.as_str());
+    out.push('"');
+    if let Some(v) = f.histology {
+        out.push_str(",\"histology\":\"");
+        out.push_str(v.as_str());
+        out.push('"');
+    }
+    if let Some(v) = f.size_cm {
+        out.push_str(",\"tumor_size_cm\":");
+        // A finite double (validated on build) always serializes.
+        out.push_str(&serde_json::to_string(&v).unwrap_or_default());
+    }
+    let flags = [
+        ("local_spread", f.local_spread),
+        ("metastatic", f.metastatic),
+        ("hepatic_metastases", f.hepatic),
+        ("extrahepatic_metastases", f.extrahepatic),
+        ("metastases_resectable", f.resectable),
+        ("carcinoid_syndrome", f.syndrome),
+    ];
+    for (name, value) in flags {
+        if let Some(v) = value {
+            out.push_str(",\"");
+            out.push_str(name);
+            out.push_str(if v { "\":true" } else { "\":false" });
+        }
+    }
+    if !f.complications.is_empty() {
+        out.push_str(",\"complications\":[");
+        for (i, c) in f.complications.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push('"');
+            out.push_str(c.as_str());
+            out.push('"');
+        }
+        out.push(']');
+    }
+    if let Some(v) = f.ssa_response {
+        out.push_str(",\"ssa_response\":\"");
+        out.push_str(v.as_str());
+        out.push('"');
+    }
+    out.push('}');
 }
 
 /// SHA-256 (lowercase hex) of the canonical form without `case_id`.
 pub(crate) fn case_digest(case: &Case) -> String {
-    let mut text = Vec::with_capacity(256);
+    let mut text = String::with_capacity(256);
     write_case(case, false, &mut text);
-    hex_sha256(&text)
+    hex_sha256(text.as_bytes())
 }
 
 /// Lowercase hex SHA-256 of `bytes`.
 pub(crate) fn hex_sha256(bytes: &[u8]) -> String {
-    format!("{:x}", Sha256::digest(bytes))
+    let digit = |n: u8| char::from(if n < 10 { b'0' + n } else { b'a' + n - 10 });
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(64);
+    for byte in digest {
+        out.push(digit(byte >> 4));
+        out.push(digit(byte & 0xf));
+    }
+    out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "test code")]
+mod tests {
+    use super::*;
+    use crate::vocab::{Complication, Histology, Site, SsaResponse};
+
+    struct ViaSerde<'a>(&'a Case, bool);
+
+    impl Serialize for ViaSerde<'_> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serialize_case(self.0, self.1, serializer)
+        }
+    }
+
+    /// The direct writer gives the bytes of the serde form, for every kind
+    /// of value: each field unknown or known, sizes of every shape, ids
+    /// that need escapes.
+    #[test]
+    fn the_direct_writer_writes_what_serde_writes() {
+        let sizes = [
+            None,
+            Some(0.1),
+            Some(1.0),
+            Some(2.0),
+            Some(1.0 / 3.0),
+            Some(1e-7),
+            Some(12345.5),
+        ];
+        let flags = [None, Some(true), Some(false)];
+        let mut n = 0;
+        for (i, site) in Site::ALL.iter().enumerate() {
+            for (j, size) in sizes.iter().enumerate() {
+                for (k, flag) in flags.iter().enumerate() {
+                    let mut b = Case::builder(*site)
+                        .tumor_size_cm(*size)
+                        .local_spread(*flag)
+                        .carcinoid_syndrome(flags[(k + 1) % 3])
+                        .metastases_resectable(flags[(k + 2) % 3])
+                        .histology(
+                            Histology::ALL
+                                .get((i + j) % (Histology::ALL.len() + 1))
+                                .copied(),
+                        )
+                        .ssa_response(
+                            SsaResponse::ALL
+                                .get((i + k) % (SsaResponse::ALL.len() + 1))
+                                .copied(),
+                        );
+                    if k == 1 {
+                        b = b
+                            .complication(Complication::ALL[j % Complication::ALL.len()])
+                            .complication(Complication::ALL[0]);
+                    }
+                    if j % 2 == 0 {
+                        b = b.case_id(format!("id \"{i}\\{j}\u{1}é"));
+                    }
+                    let Ok(case) = b.build() else { continue };
+                    for with_id in [false, true] {
+                        let serde = serde_json::to_string(&ViaSerde(&case, with_id)).unwrap();
+                        assert_eq!(case_json(&case, with_id), serde);
+                    }
+                    n += 1;
+                }
+            }
+        }
+        assert!(n >= 80, "{n}");
+    }
+
+    #[test]
+    fn hex_digest_is_lowercase_sha256() {
+        assert_eq!(
+            hex_sha256(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
 }

@@ -132,7 +132,7 @@ impl Fragments {
 }
 
 /// Appends `s` as a JSON string (quoted and escaped).
-fn string(out: &mut String, s: &str) {
+pub(crate) fn string(out: &mut String, s: &str) {
     out.push('"');
     raw_escaped(out, s);
     out.push('"');
