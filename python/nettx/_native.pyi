@@ -87,6 +87,7 @@ __all__ = [
     "evaluate_columns",
     "evaluate_arrow",
     "pathway",
+    "pathway_all",
 ]
 
 _ComplicationItem = Union[Complication, str]
@@ -528,3 +529,9 @@ def pathway(
     (``Evaluation`` objects, or evaluation JSON documents such as the
     ``evaluation`` column of ``evaluate_frame(full=True)``) counted on every
     edge."""
+
+def pathway_all(
+    results: Optional[Iterable[Union[Evaluation, str, None]]] = None,
+) -> Dict[str, str]:
+    """Every format of ``pathway`` (``svg``, ``dot``, ``mermaid``), from one
+    pass over ``results`` (used by ``nettx.summarize``)."""

@@ -1,10 +1,13 @@
 """A cohort's results at a glance: counts per recommendation and strength,
-per warning, per disease state, and the cohort's data completeness (per
-missing field, how many cases lack it and what it would decide)."""
+per warning, per disease state, the cohort's data completeness (per
+missing field, how many cases lack it and what it would decide), and, for
+results with their evaluations (``full=True``), the cohort pathway."""
 
+import hashlib
 import html
+import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple
 
 from . import _native
 from ._vocab import Code, DiseaseState, Field, Strength, WarningCode
@@ -34,6 +37,10 @@ class CohortSummary:
     got it at each strength; ``preferred`` counts the cases whose preferred
     recommendations include the code; ``missing`` is the data completeness:
     per field, how many cases lack it where a decision needed it.
+
+    ``pathway_svg``, ``pathway_dot`` and ``pathway_mermaid`` hold the cohort
+    pathway (see :meth:`pathway`), drawn once when the result had its
+    evaluations (``full=True``), else ``None``.
     """
 
     cases: int
@@ -46,6 +53,36 @@ class CohortSummary:
     warnings: Dict[str, int]
     missing: Dict[str, MissingField]
     guideline_digest: str = field(default=_native.GUIDELINE_DIGEST)
+    pathway_svg: Optional[str] = field(default=None, repr=False)
+    pathway_dot: Optional[str] = field(default=None, repr=False)
+    pathway_mermaid: Optional[str] = field(default=None, repr=False)
+
+    @property
+    def has_pathway(self) -> bool:
+        """Whether the cohort pathway was drawn (the result had its
+        evaluations: ``full=True``)."""
+        return self.pathway_svg is not None
+
+    def pathway(self, format: Literal["svg", "dot", "mermaid"] = "svg") -> str:
+        """The cohort pathway: the guideline's decision graph with, on every
+        edge, the number of evaluated cases that took it (the edge's width
+        grows with it), exactly as ``nettx.pathway`` draws the result's
+        ``evaluation`` column (refused rows skipped): from
+        ``evaluate_frame``'s ``Evaluation`` objects the nodes also count what
+        they recommended, warned and found missing; ``evaluate_arrow``'s JSON
+        documents give the paths only. Raises ``ValueError`` when the result
+        was evaluated without ``full=True``."""
+        drawings = {"svg": self.pathway_svg, "dot": self.pathway_dot, "mermaid": self.pathway_mermaid}
+        if format not in drawings:
+            raise ValueError(f"format {format!r} is not one of: svg, dot, mermaid")
+        drawing = drawings[format]
+        if drawing is None:
+            raise ValueError(
+                "this summary has no cohort pathway: it is drawn from the `evaluation` column, which "
+                "evaluate_arrow(..., full=True) and evaluate_frame(..., full=True) add; "
+                "summarize a result evaluated with full=True"
+            )
+        return drawing
 
     def to_frames(self) -> Dict[str, "pd.DataFrame"]:
         """The counts as pandas DataFrames (needs pandas): ``overview``,
@@ -92,7 +129,9 @@ class CohortSummary:
     def _repr_html_(self) -> str:
         """The summary as HTML for Jupyter: inline SVG bar charts of the
         disease states, preferred recommendations, recommendations by
-        strength, warnings and missing data (no plotting library needed)."""
+        strength, warnings and missing data (no plotting library needed),
+        and the cohort pathway when the result had its evaluations (else a
+        line saying how to get it)."""
         evaluated = self.cases - self.errors
         parts = [
             '<div class="nettx-cohort" style="font-family:inherit;max-width:52em">',
@@ -115,6 +154,18 @@ class CohortSummary:
                 notes={m.field: m.blocks for m in missing},
             )
         )
+        if self.pathway_svg is not None:
+            parts.append(
+                '<h4 style="margin:.7em 0 .2em 0">Cohort pathway '
+                '<span style="font-weight:normal">(on each edge, and in its width: the cases that took it)</span></h4>'
+                '<div style="overflow:auto;max-height:48em;border:1px solid #ddd">'
+                f"{_scoped_ids(self.pathway_svg)}</div>"
+            )
+        else:
+            parts.append(
+                '<div style="margin:.7em 0">Cohort pathway: evaluate with <code>full=True</code> '
+                "(<code>evaluate_arrow</code> or <code>evaluate_frame</code>) to see it.</div>"
+            )
         parts.append(
             f'<div style="color:#666;font-size:85%">Guideline digest {html.escape(self.guideline_digest[:12])}. '
             "Decision support only: a clinician reviews each case.</div></div>"
@@ -125,6 +176,19 @@ class CohortSummary:
 _COLOURS = ["#1f5f8b", "#5b9bd5", "#a9cce3", "#d5d8dc"]
 _ROW = 18
 _BAR = 260
+
+
+_ID_REFERENCE = re.compile(r'(\sid="|\shref="#|url\(#)')
+
+
+def _scoped_ids(svg: str) -> str:
+    """The SVG with its element ids (and the references to them) prefixed by
+    a digest of the drawing: in a notebook every output shares one page, and
+    two drawings with the same ids would take each other's edge paths for
+    their labels. The same drawing gets the same ids, so output is
+    deterministic."""
+    prefix = f"nettx-{hashlib.sha256(svg.encode()).hexdigest()[:12]}-"
+    return _ID_REFERENCE.sub(lambda m: m.group(1) + prefix, svg)
 
 
 def _label_width(labels: Sequence[str]) -> int:
@@ -220,7 +284,9 @@ def summarize(result: Any) -> CohortSummary:
     ``evaluate_arrow``) or the DataFrame of ``evaluate_frame`` (its list
     columns; not ``joined=True``'s). Needs pandas. Rows that could not be
     evaluated (``errors="return"``) are counted as ``errors`` and nowhere
-    else."""
+    else. A result with its evaluations (``full=True``) also gives the
+    cohort pathway (:meth:`CohortSummary.pathway`), drawn once in every
+    format."""
     import pandas as pd
 
     if isinstance(result, _native.ArrowResult):
@@ -255,6 +321,14 @@ def summarize(result: Any) -> CohortSummary:
     }
     states = {str(k): int(v) for k, v in good["disease_state"].astype(object).value_counts().items()}
     reasons = _reasons()
+    pathways: Mapping[str, Optional[str]] = {}
+    if "evaluation" in frame.columns:
+        # Refused rows become None, which the drawing skips, so that an item
+        # it refuses is named by its row in the result.
+        keep = ok.to_numpy(dtype=bool)
+        pathways = _native.pathway_all(
+            [doc if kept else None for doc, kept in zip(frame["evaluation"].tolist(), keep)]
+        )
     missing_counts = _ordered(count_lists("missing"), [f.value for f in Field])
     return CohortSummary(
         cases=cases,
@@ -267,4 +341,7 @@ def summarize(result: Any) -> CohortSummary:
         warnings=_ordered(count_lists("warnings"), [w.value for w in WarningCode]),
         missing={f: MissingField(f, n, reasons.get(f, "")) for f, n in missing_counts.items()},
         guideline_digest=str(getattr(result, "metadata", {}).get("nettx.guideline.digest", _native.GUIDELINE_DIGEST)),
+        pathway_svg=pathways.get("svg"),
+        pathway_dot=pathways.get("dot"),
+        pathway_mermaid=pathways.get("mermaid"),
     )

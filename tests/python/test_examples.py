@@ -27,6 +27,8 @@ def test_the_notebook_is_valid_and_runs() -> None:
     assert any('class="nettx-ev"' in h for h in html)
     assert any("patients" in h for h in html)
     assert any('class="nettx-cohort"' in h and "<svg" in h for h in html)
+    # The summary of the full=True results draws the cohort pathway.
+    assert any('class="nettx-cohort"' in h and "Cohort pathway" in h and "<textPath" in h for h in html)
     # Every code cell runs, in order, in a Jupyter kernel (nbclient), as a
     # reader running the notebook would; no cell fails, and the outputs are
     # of the same kinds as those stored.
@@ -38,6 +40,7 @@ def test_the_notebook_is_valid_and_runs() -> None:
     assert errors == []
     fresh = [o["data"].get("text/html", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs if "data" in o]
     assert any('class="nettx-cohort"' in h and "<svg" in h for h in fresh)
+    assert any('class="nettx-cohort"' in h and "Cohort pathway" in h and "<textPath" in h for h in fresh)
     assert any('class="nettx-ev"' in h for h in fresh)
 
 

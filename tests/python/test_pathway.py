@@ -1,7 +1,7 @@
 """The pathway diagram from Python: one evaluation's path in each format
 (the bytes of the snapshots every language shares), the notebook display,
 the whole guideline, and a cohort from ``evaluate_many`` or from
-``evaluate_frame(full=True)``."""
+``evaluate_frame(full=True)``, and all three formats drawn at once."""
 
 from __future__ import annotations
 
@@ -79,3 +79,19 @@ def test_a_cohort_from_evaluate_many_and_from_a_frame_agree() -> None:
     other["guideline"]["digest"] = "0" * 64
     with pytest.raises(nettx.InvalidCaseError):
         nettx.pathway([json.dumps(other)])
+
+
+def test_every_format_at_once_is_each_format_alone() -> None:
+    # What nettx.summarize keeps: one pass over the results, all three drawings.
+    from nettx import _native
+
+    evaluations = nettx.evaluate_many([case for _, case in CASES])
+    documents = [None, *(e.to_json() for e in evaluations)]
+    for results in (None, evaluations, documents):
+        drawings = _native.pathway_all(results)
+        assert list(drawings) == ["svg", "dot", "mermaid"]
+        for fmt, text in drawings.items():
+            assert text == nettx.pathway(results, format=fmt)  # type: ignore[arg-type]
+    with pytest.raises(nettx.InvalidCaseError) as info:
+        _native.pathway_all([evaluations[0], 42])  # type: ignore[list-item]
+    assert info.value.row == 1

@@ -197,6 +197,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(frame::evaluate_columns, m)?)?;
     m.add_function(wrap_pyfunction!(arrow::evaluate_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(pathway::pathway, m)?)?;
+    m.add_function(wrap_pyfunction!(pathway::pathway_all, m)?)?;
     m.add_class::<arrow::PyArrowResult>()?;
     m.add_class::<arrow::PyArrowStream>()?;
     Ok(())

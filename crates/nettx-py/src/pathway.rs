@@ -7,7 +7,7 @@ use crate::objects::PyEvaluation;
 use nettx::pathway::{Pathway, PathwayFormat};
 use nettx::{Error, ErrorKind, Guideline};
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::types::{PyDict, PyString};
 
 /// The format named `name`, or `InvalidCaseError` naming the field `format`.
 pub(crate) fn format_of(py: Python<'_>, name: &str) -> PyResult<PathwayFormat> {
@@ -46,6 +46,34 @@ pub(crate) fn pathway(
     format: &str,
 ) -> PyResult<String> {
     let format = format_of(py, format)?;
+    let drawing = cohort(py, results)?;
+    py.detach(|| drawing.render(format))
+        .map_err(|e| invalid_case(py, &e, None))
+}
+
+/// Every format of `pathway`, as a dict (`svg`, `dot`, `mermaid`), drawn
+/// from one pass over `results`: `nettx.summarize` keeps all three, and so
+/// reads a cohort's documents once rather than once per format.
+#[pyfunction]
+#[pyo3(signature = (results = None))]
+pub(crate) fn pathway_all<'py>(
+    py: Python<'py>,
+    results: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let drawing = cohort(py, results)?;
+    let out = PyDict::new(py);
+    for format in PathwayFormat::ALL {
+        let text = py
+            .detach(|| drawing.render(*format))
+            .map_err(|e| invalid_case(py, &e, None))?;
+        out.set_item(format.as_str(), text)?;
+    }
+    Ok(out)
+}
+
+/// The built-in guideline's graph with the paths of `results` counted (see
+/// [`pathway`] for what the items may be).
+fn cohort(py: Python<'_>, results: Option<&Bound<'_, PyAny>>) -> PyResult<Pathway<'static>> {
     let mut drawing = Pathway::new(Guideline::builtin());
     if let Some(results) = results {
         for (row, item) in results.try_iter()?.enumerate() {
@@ -69,6 +97,5 @@ pub(crate) fn pathway(
             added.map_err(|e| invalid_case(py, &e, Some(row)))?;
         }
     }
-    py.detach(|| drawing.render(format))
-        .map_err(|e| invalid_case(py, &e, None))
+    Ok(drawing)
 }
