@@ -454,6 +454,8 @@ fn evaluate_cases(
     let mut tally = Tally::new("case");
     let read = |bytes: &[u8]| nettx::case_from_json_bytes(bytes).map(|case| nettx::evaluate(&case));
     let mut pathway = Pathway::new(nettx::Guideline::builtin());
+    // One buffer for every evaluation's JSON (no allocation per case).
+    let mut json = String::new();
     while let Some(doc) = reader.next_document(read)? {
         tally.total += 1;
         let Document { line, result } = doc;
@@ -463,8 +465,10 @@ fn evaluate_cases(
         }
         match (result, format) {
             (Ok(ev), Format::Json) => {
-                out.write_all(ev.to_json().as_bytes())?;
-                out.write_all(b"\n")?;
+                json.clear();
+                ev.write_json(&mut json);
+                json.push('\n');
+                out.write_all(json.as_bytes())?;
             }
             (Ok(ev), Format::CdsCards) => {
                 out.write_all(nettx_fhir::cds_cards(&ev).to_json().as_bytes())?;

@@ -136,21 +136,32 @@ fn write_case(case: &Case, with_id: bool, out: &mut String) {
 
 /// SHA-256 (lowercase hex) of the canonical form without `case_id`.
 pub(crate) fn case_digest(case: &Case) -> String {
+    let mut out = String::with_capacity(64);
+    push_case_digest(case, &mut out);
+    out
+}
+
+/// Appends [`case_digest`] to `out`.
+pub(crate) fn push_case_digest(case: &Case, out: &mut String) {
     let mut text = String::with_capacity(256);
     write_case(case, false, &mut text);
-    hex_sha256(text.as_bytes())
+    push_hex(&Sha256::digest(text.as_bytes()), out);
 }
 
 /// Lowercase hex SHA-256 of `bytes`.
 pub(crate) fn hex_sha256(bytes: &[u8]) -> String {
-    let digit = |n: u8| char::from(if n < 10 { b'0' + n } else { b'a' + n - 10 });
-    let digest = Sha256::digest(bytes);
     let mut out = String::with_capacity(64);
-    for byte in digest {
+    push_hex(&Sha256::digest(bytes), &mut out);
+    out
+}
+
+/// Appends `bytes` in lowercase hex.
+fn push_hex(bytes: &[u8], out: &mut String) {
+    let digit = |n: u8| char::from(if n < 10 { b'0' + n } else { b'a' + n - 10 });
+    for byte in bytes {
         out.push(digit(byte >> 4));
         out.push(digit(byte & 0xf));
     }
-    out
 }
 
 #[cfg(test)]

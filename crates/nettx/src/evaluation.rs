@@ -308,6 +308,23 @@ impl Evaluation {
     pub fn to_json(&self) -> String {
         crate::json_out::evaluation(self)
     }
+    /// Appends the evaluation as compact JSON to `out`: the bytes of
+    /// [`Self::to_json`], for callers that write many evaluations through
+    /// one buffer (no allocation per evaluation once it has grown).
+    ///
+    /// ```
+    /// use nettx::{Case, Site};
+    /// let case = Case::builder(Site::Appendix).tumor_size_cm(1.5).build()?;
+    /// let evaluation = nettx::evaluate(&case);
+    /// let mut out = String::from("[");
+    /// evaluation.write_json(&mut out);
+    /// out.push(']');
+    /// assert_eq!(out, format!("[{}]", evaluation.to_json()));
+    /// # Ok::<(), nettx::Error>(())
+    /// ```
+    pub fn write_json(&self, out: &mut String) {
+        crate::json_out::write_evaluation(self, out)
+    }
 }
 
 struct Listed<I>(I);

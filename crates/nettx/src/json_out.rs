@@ -35,6 +35,19 @@ pub(crate) struct Fragments {
     /// Per rule: `{"rule":…,"fired":true,"detail":"` and the same with
     /// `false`.
     trace_head: Vec<[String; 2]>,
+    /// Per rule: how its trace detail is written.
+    details: Vec<Detail>,
+}
+
+/// The detail of a rule's trace entry (see `TraceEntry::write_detail`),
+/// prepared: the JSON string body up to the closing `"}`.
+#[derive(Debug, Clone)]
+enum Detail {
+    /// A rule that reads no fact: its condition, escaped.
+    Fixed(String),
+    /// A rule that reads facts: per fact, the text before its value
+    /// (`field=`, then `, field=`).
+    Reads(Vec<(Field, String)>),
 }
 
 impl Fragments {
@@ -110,6 +123,32 @@ impl Fragments {
             warnings: WarningCode::ALL
                 .iter()
                 .map(|&w| piece(&|out| warning(out, g.warning(w).unwrap_or(w.spec()))))
+                .collect(),
+            details: RuleId::ALL
+                .iter()
+                .map(|&r| match g.rule(r) {
+                    None => Detail::Fixed(String::new()),
+                    Some(spec) if spec.reads.is_empty() => {
+                        Detail::Fixed(piece(&|out| raw_escaped(out, &spec.condition)))
+                    }
+                    Some(spec) => Detail::Reads(
+                        spec.reads
+                            .iter()
+                            .enumerate()
+                            .map(|(i, field)| {
+                                let sep = if i > 0 { ", " } else { "" };
+                                (
+                                    *field,
+                                    piece(&|out| {
+                                        out.push_str(sep);
+                                        raw_escaped(out, field.as_str());
+                                        out.push('=');
+                                    }),
+                                )
+                            })
+                            .collect(),
+                    ),
+                })
                 .collect(),
             trace_head: RuleId::ALL
                 .iter()
@@ -298,17 +337,27 @@ fn trace_entry(out: &mut String, f: &Fragments, e: &TraceEntry) {
             });
         }
     }
-    // The detail is made of the table's words and the facts' values, which
-    // never need an escape: written straight in, then checked in one pass
-    // (and written again escaped if that ever fails).
-    let start = out.len();
-    let _ = e.write_detail(out);
-    if out
-        .get(start..)
-        .map_or(true, |d| needs_escape(d.as_bytes()))
-    {
-        out.truncate(start);
-        let _ = write!(Escaping(out), "{}", e.detail());
+    match f.details.get(e.rule().index()) {
+        Some(Detail::Fixed(text)) => out.push_str(text),
+        Some(Detail::Reads(parts)) => {
+            for (field, prefix) in parts {
+                out.push_str(prefix);
+                // A value is a wire name, a number, `unknown` or names
+                // joined by `+`: never an escape, but checked (it is short).
+                let start = out.len();
+                let _ = e.facts.show(*field, out);
+                if out
+                    .get(start..)
+                    .map_or(true, |v| needs_escape(v.as_bytes()))
+                {
+                    let value = out.split_off(start);
+                    raw_escaped(out, &value);
+                }
+            }
+        }
+        None => {
+            let _ = write!(Escaping(out), "{}", e.detail());
+        }
     }
     out.push_str("\"}");
 }
@@ -356,29 +405,39 @@ pub(crate) fn size_hint(ev: &Evaluation, f: &Fragments) -> usize {
 
 /// The evaluation as compact JSON, keys in the interface's order.
 pub(crate) fn evaluation(ev: &Evaluation) -> String {
+    let mut out = String::new();
+    write_evaluation(ev, &mut out);
+    out
+}
+
+/// Appends the evaluation as compact JSON to `out`, keys in the interface's
+/// order.
+pub(crate) fn write_evaluation(ev: &Evaluation, out: &mut String) {
     let f = ev.guideline().fragments();
-    let mut out = String::with_capacity(size_hint(ev, f));
+    out.reserve(size_hint(ev, f));
     out.push('{');
     if let Some(id) = ev.case_id() {
         out.push_str("\"case_id\":");
-        string(&mut out, id);
+        string(out, id);
         out.push(',');
     }
     out.push_str(&f.stamps);
-    key(&mut out, true, "case_digest");
-    string(&mut out, &ev.case_digest());
-    key(&mut out, false, "in_scope");
+    key(out, true, "case_digest");
+    out.push('"');
+    crate::canonical::push_case_digest(ev.case(), out);
+    out.push('"');
+    key(out, false, "in_scope");
     out.push_str(if ev.in_scope() { "true" } else { "false" });
-    key(&mut out, false, "disease_state");
-    string(&mut out, ev.disease_state().as_str());
-    key(&mut out, false, "goals");
-    names(&mut out, ev.goals(), |g| g.as_str());
-    key(&mut out, false, "recommendations");
-    list(&mut out, ev.recommendations().iter(), |out, r| {
+    key(out, false, "disease_state");
+    string(out, ev.disease_state().as_str());
+    key(out, false, "goals");
+    names(out, ev.goals(), |g| g.as_str());
+    key(out, false, "recommendations");
+    list(out, ev.recommendations().iter(), |out, r| {
         recommendation(out, f, r)
     });
-    key(&mut out, false, "missing");
-    list(&mut out, ev.missing(), |out, m| {
+    key(out, false, "missing");
+    list(out, ev.missing(), |out, m| {
         match f.missing.get(m.field().index()) {
             Some(fragment) => out.push_str(fragment),
             None => {
@@ -390,17 +449,16 @@ pub(crate) fn evaluation(ev: &Evaluation) -> String {
             }
         }
     });
-    key(&mut out, false, "warnings");
-    list(&mut out, ev.warnings(), |out, w| {
+    key(out, false, "warnings");
+    list(out, ev.warnings(), |out, w| {
         match f.warnings.get(w.index()) {
             Some(fragment) => out.push_str(fragment),
             None => warning(out, ev.guideline().warning(w).unwrap_or(w.spec())),
         }
     });
-    key(&mut out, false, "trace");
-    list(&mut out, ev.trace().iter(), |out, e| trace_entry(out, f, e));
+    key(out, false, "trace");
+    list(out, ev.trace().iter(), |out, e| trace_entry(out, f, e));
     out.push('}');
-    out
 }
 
 #[cfg(test)]

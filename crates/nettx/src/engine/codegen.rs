@@ -299,6 +299,8 @@ mod tests {
             assert_eq!(lazy.trace(), eager.trace(), "{}", case.to_json());
             let json = lazy.to_json();
             assert_eq!(json, eager.to_json());
+            // The fast writer gives the serde implementation's bytes.
+            assert_eq!(json, serde_json::to_string(&lazy).unwrap());
             // The JSON buffer is allocated once, at its final size or more.
             let hint = crate::json_out::size_hint(&lazy, g.fragments());
             assert!(json.len() <= hint, "{} > {hint}", json.len());
