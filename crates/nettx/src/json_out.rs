@@ -170,6 +170,15 @@ impl Fragments {
     }
 }
 
+/// Appends a wire name of a vocabulary as a JSON string: quoted, not
+/// escaped, as no wire name needs an escape (a test holds every one to that).
+#[inline]
+fn wire_name(out: &mut String, name: &str) {
+    out.push('"');
+    out.push_str(name);
+    out.push('"');
+}
+
 /// Appends `s` as a JSON string (quoted and escaped).
 pub(crate) fn string(out: &mut String, s: &str) {
     out.push('"');
@@ -284,9 +293,9 @@ fn recommendation(out: &mut String, f: &Fragments, r: &Recommendation) {
         return recommendation_slow(out, r);
     };
     out.push_str(head);
-    string(out, r.strength().as_str());
+    wire_name(out, r.strength().as_str());
     out.push_str(mid);
-    string(out, r.urgency().as_str());
+    wire_name(out, r.urgency().as_str());
     out.push_str(summary);
     out.push_str(rationale);
     out.push_str(tail);
@@ -429,9 +438,16 @@ pub(crate) fn write_evaluation(ev: &Evaluation, out: &mut String) {
     key(out, false, "in_scope");
     out.push_str(if ev.in_scope() { "true" } else { "false" });
     key(out, false, "disease_state");
-    string(out, ev.disease_state().as_str());
+    wire_name(out, ev.disease_state().as_str());
     key(out, false, "goals");
-    names(out, ev.goals(), |g| g.as_str());
+    out.push('[');
+    for (i, goal) in ev.goals().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        wire_name(out, goal.as_str());
+    }
+    out.push(']');
     key(out, false, "recommendations");
     list(out, ev.recommendations().iter(), |out, r| {
         recommendation(out, f, r)
@@ -538,6 +554,34 @@ mod escape_tests {
             serde_json::from_str(&custom.evaluate(&case).to_json()).unwrap();
         assert_eq!(out["recommendations"][0]["summary"], odd_summary.as_str());
         assert_eq!(out["missing"][0]["reason"], odd_reason.as_str());
+    }
+
+    /// The writer copies wire names without escaping them.
+    #[test]
+    fn no_wire_name_needs_an_escape() {
+        use crate::vocab::*;
+        fn check<T: Vocabulary>() {
+            for v in T::ALL {
+                let name = v.as_str();
+                assert!(!needs_escape(name.as_bytes()), "{name}");
+                assert!(!name.contains('+'), "{name}");
+            }
+        }
+        check::<Site>();
+        check::<Histology>();
+        check::<SsaResponse>();
+        check::<Complication>();
+        check::<Field>();
+        check::<Code>();
+        check::<Category>();
+        check::<Strength>();
+        check::<Intent>();
+        check::<Urgency>();
+        check::<Goal>();
+        check::<DiseaseState>();
+        check::<WarningCode>();
+        check::<crate::knowledge::RuleId>();
+        check::<Source>();
     }
 
     #[test]
