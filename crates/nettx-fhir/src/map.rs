@@ -105,7 +105,7 @@ struct Evidence {
 
 struct Mapper<'r, 'a> {
     res: &'r [Res<'a>],
-    resolver: Resolver,
+    resolver: Resolver<'r>,
     notes: Vec<(usize, String)>,
     /// Whether each resource's subject names the record's patient.
     subject_ok: Vec<Result<(), String>>,
@@ -1293,8 +1293,8 @@ pub fn map(text: &str) -> Result<Mapped, Error> {
         patient,
         ..
     } = m;
-    let names_vec: Vec<String> = res.iter().map(|r| r.name.clone()).collect();
-    let names = |pos: usize| names_vec.get(pos).cloned().unwrap_or_default();
+    // A resource's name, copied only where an output needs it.
+    let names = |pos: usize| res.get(pos).map(|r| r.name.clone()).unwrap_or_default();
     let mut provenance: Vec<(Field, Vec<usize>)> = Vec::new();
 
     // case_id: the Patient's logical id, when exactly one Patient.

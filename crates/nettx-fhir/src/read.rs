@@ -36,6 +36,8 @@ pub fn raw_str(raw: &RawValue) -> Option<Str<'_>> {
 
 /// Refuses nesting deeper than the core's limit, counting the top-level
 /// value as level 1 (serde_json does not count levels inside raw values).
+/// Most of a FHIR record's bytes are inside strings, which are skipped with
+/// `memchr` to their closing quote.
 fn check_depth(text: &str) -> Result<(), Error> {
     let bytes = text.as_bytes();
     let mut depth = 0usize;
@@ -47,7 +49,7 @@ fn check_depth(text: &str) -> Result<(), Error> {
                 i += 1;
                 loop {
                     let rest = bytes.get(i..).unwrap_or_default();
-                    match rest.iter().position(|&c| c == b'"' || c == b'\\') {
+                    match memchr::memchr2(b'"', b'\\', rest) {
                         Some(k) if rest.get(k) == Some(&b'\\') => i += k + 2,
                         Some(k) => {
                             i += k + 1;
@@ -61,16 +63,7 @@ fn check_depth(text: &str) -> Result<(), Error> {
             b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_NESTING_DEPTH {
-                    let before = bytes.get(..i).unwrap_or_default();
-                    let line = before.iter().filter(|&&c| c == b'\n').count() + 1;
-                    let col = i - before
-                        .iter()
-                        .rposition(|&c| c == b'\n')
-                        .map_or(0, |p| p + 1)
-                        + 1;
-                    return Err(parse_error(format!(
-                        "the record nests arrays and objects more than {MAX_NESTING_DEPTH} levels deep (at line {line} column {col}); a record may nest at most {MAX_NESTING_DEPTH} levels, the record counting as one"
-                    )));
+                    return Err(too_deep(bytes, i));
                 }
             }
             b']' | b'}' => depth = depth.saturating_sub(1),
@@ -79,6 +72,20 @@ fn check_depth(text: &str) -> Result<(), Error> {
         i += 1;
     }
     Ok(())
+}
+
+/// The error for nesting too deep at byte `i`, with its line and column.
+fn too_deep(bytes: &[u8], i: usize) -> Error {
+    let before = bytes.get(..i).unwrap_or_default();
+    let line = before.iter().filter(|&&c| c == b'\n').count() + 1;
+    let col = i - before
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |p| p + 1)
+        + 1;
+    parse_error(format!(
+        "the record nests arrays and objects more than {MAX_NESTING_DEPTH} levels deep (at line {line} column {col}); a record may nest at most {MAX_NESTING_DEPTH} levels, the record counting as one"
+    ))
 }
 
 fn too_many() -> Error {
@@ -152,7 +159,13 @@ impl<'a> Reader<'a> {
         let id = res.id.and_then(raw_str);
         let pos = self.out.len();
         let name = match (&id, &full_url) {
-            (Some(id), _) => format!("{rtype}/{id}"),
+            (Some(id), _) => {
+                let mut name = String::with_capacity(rtype.len() + 1 + id.len());
+                name.push_str(&rtype);
+                name.push('/');
+                name.push_str(id);
+                name
+            }
             (None, Some(url)) => url.to_string(),
             (None, None) => format!("{rtype} #{}", pos + 1),
         };
@@ -255,22 +268,23 @@ pub enum Target {
 
 /// Resolves references: relative `Type/id`, absolute `…/Type/id`, or
 /// `urn:uuid:` through `fullUrl`, without a version (`/_history/n`).
-pub struct Resolver {
-    by_key: HashMap<String, usize>,
-    by_url: HashMap<String, usize>,
+pub struct Resolver<'r> {
+    /// By `(type, id)`, borrowed from the resources.
+    by_key: HashMap<(&'r str, &'r str), usize>,
+    by_url: HashMap<&'r str, usize>,
 }
 
-/// The `Type/id` of a reference (relative or absolute, without a version),
-/// as a slice of it, with its two parts.
-fn type_id(reference: &str) -> Option<(&str, &str, &str)> {
-    let r = match reference.find("/_history/") {
+/// The type and id of a reference (relative or absolute, without a
+/// version), as slices of it.
+fn type_id(reference: &str) -> Option<(&str, &str)> {
+    // (memmem, not str::find: the latter sets up a searcher per call.)
+    let r = match memchr::memmem::find(reference.as_bytes(), b"/_history/") {
         Some(i) => reference.get(..i)?,
         None => reference,
     };
     let mut parts = r.rsplit('/');
     let id = parts.next()?;
     let typ = parts.next()?;
-    let key = r.get(r.len() - id.len() - typ.len() - 1..)?;
     let valid_type = typ.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
         && typ.bytes().all(|b| b.is_ascii_alphanumeric());
     let valid_id = !id.is_empty()
@@ -278,23 +292,23 @@ fn type_id(reference: &str) -> Option<(&str, &str, &str)> {
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
-    (valid_type && valid_id).then_some((key, typ, id))
+    (valid_type && valid_id).then_some((typ, id))
 }
 
-impl Resolver {
-    /// Indexes the resources of a record.
-    pub fn new(resources: &[Res<'_>]) -> Resolver {
-        let mut by_key = HashMap::new();
+impl<'r> Resolver<'r> {
+    /// Indexes the resources of a record (borrowing their names).
+    pub fn new(resources: &'r [Res<'_>]) -> Resolver<'r> {
+        let mut by_key = HashMap::with_capacity(resources.len());
         let mut by_url = HashMap::new();
         for r in resources {
             if let Some(id) = &r.id {
-                by_key.entry(format!("{}/{id}", r.rtype)).or_insert(r.pos);
+                by_key.entry((&*r.rtype, &**id)).or_insert(r.pos);
             }
             if let Some(url) = &r.full_url {
-                by_url.entry(url.to_string()).or_insert(r.pos);
-                if let Some((key, _, i)) = type_id(url) {
+                by_url.entry(&**url).or_insert(r.pos);
+                if let Some(key @ (_, i)) = type_id(url) {
                     if r.id.is_none() || r.id.as_deref() == Some(i) {
-                        by_key.entry(key.to_owned()).or_insert(r.pos);
+                        by_key.entry(key).or_insert(r.pos);
                     }
                 }
             }
@@ -311,7 +325,7 @@ impl Resolver {
             };
         }
         match type_id(reference) {
-            Some((key, t, i)) => match self.by_key.get(key) {
+            Some((t, i)) => match self.by_key.get(&(t, i)) {
                 Some(pos) => Target::InRecord(*pos),
                 None => Target::Named(t.to_owned(), i.to_owned()),
             },
