@@ -454,8 +454,11 @@ fn evaluate_cases(
     let mut tally = Tally::new("case");
     let read = |bytes: &[u8]| nettx::case_from_json_bytes(bytes).map(|case| nettx::evaluate(&case));
     let mut pathway = Pathway::new(nettx::Guideline::builtin());
-    // One buffer for every evaluation's JSON (no allocation per case).
+    // The JSON lines of evaluations, collected in one buffer (no allocation
+    // per case) and handed over in blocks larger than the writer's own
+    // buffer, which it then writes without copying them again.
     let mut json = String::new();
+    const BLOCK: usize = 1 << 17;
     while let Some(doc) = reader.next_document(read)? {
         tally.total += 1;
         let Document { line, result } = doc;
@@ -463,13 +466,20 @@ fn evaluate_cases(
             draw_or_report(&mut pathway, result, &mut tally, line)?;
             continue;
         }
-        match (result, format) {
-            (Ok(ev), Format::Json) => {
-                json.clear();
-                ev.write_json(&mut json);
-                json.push('\n');
+        if let (Ok(ev), Format::Json) = (&result, format) {
+            ev.write_json(&mut json);
+            json.push('\n');
+            if json.len() >= BLOCK {
                 out.write_all(json.as_bytes())?;
+                json.clear();
             }
+            continue;
+        }
+        // Anything else is written after the lines collected so far.
+        out.write_all(json.as_bytes())?;
+        json.clear();
+        match (result, format) {
+            (Ok(_), Format::Json) => {}
             (Ok(ev), Format::CdsCards) => {
                 out.write_all(nettx_fhir::cds_cards(&ev).to_json().as_bytes())?;
                 out.write_all(b"\n")?;
@@ -486,6 +496,7 @@ fn evaluate_cases(
             (Ok(_), Format::Svg | Format::Dot | Format::Mermaid) => {}
         }
     }
+    out.write_all(json.as_bytes())?;
     if let Some(drawing) = format.drawing() {
         if pathway.cases() > 0 {
             out.write_all(render(&pathway, drawing)?.as_bytes())?;
