@@ -452,7 +452,9 @@ fn evaluate_cases(
 ) -> Result<ExitCode, Failure> {
     let mut reader = Reader::new(input, input::CASE);
     let mut tally = Tally::new("case");
-    let read = |bytes: &[u8]| nettx::case_from_json_bytes(bytes).map(|case| nettx::evaluate(&case));
+    // Every output but the drawings shows the trace: written during the walk.
+    let read =
+        |bytes: &[u8]| nettx::case_from_json_bytes(bytes).map(|case| nettx::evaluate_traced(&case));
     let mut pathway = Pathway::new(nettx::Guideline::builtin());
     // The JSON lines of evaluations, collected in one buffer (no allocation
     // per case) and handed over in blocks larger than the writer's own

@@ -70,9 +70,26 @@ pub use vocab::{
 };
 
 /// Evaluates a validated case. Cannot fail: a [`Case`] is valid by
-/// construction.
+/// construction. The trace is written when first asked for
+/// ([`Evaluation::trace`]); use [`evaluate_traced`] when it will be.
 pub fn evaluate(case: &Case) -> Evaluation {
     knowledge::Guideline::builtin().evaluate(case)
+}
+
+/// Like [`evaluate`], writing the trace during the walk: for callers that
+/// will serialize the evaluation or read its trace (otherwise the case is
+/// walked a second time when the trace is first asked for). The result is
+/// equal to [`evaluate`]'s.
+///
+/// ```
+/// use nettx::{Case, Site};
+/// let case = Case::builder(Site::Ileum).metastatic(false).build()?;
+/// assert_eq!(nettx::evaluate_traced(&case), nettx::evaluate(&case));
+/// assert_eq!(nettx::evaluate_traced(&case).to_json(), nettx::evaluate(&case).to_json());
+/// # Ok::<(), nettx::Error>(())
+/// ```
+pub fn evaluate_traced(case: &Case) -> Evaluation {
+    knowledge::Guideline::builtin().evaluate_traced(case)
 }
 
 /// Evaluates one case given as JSON text and returns the evaluation as compact

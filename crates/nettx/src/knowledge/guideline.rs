@@ -167,8 +167,8 @@ impl Guideline {
     }
 
     /// Like [`Self::evaluate`], writing the trace during the walk, for
-    /// callers that serialize the evaluation at once.
-    pub(crate) fn evaluate_traced(&'static self, case: &Case) -> Evaluation {
+    /// callers that serialize the evaluation or read its trace.
+    pub fn evaluate_traced(&'static self, case: &Case) -> Evaluation {
         crate::engine::evaluate_traced(self, case)
     }
 
