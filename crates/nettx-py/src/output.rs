@@ -252,7 +252,13 @@ pub(crate) fn evaluate(frame: &Frame, options: Options) -> Evaluated {
         for i in range {
             match frame.row_case(i) {
                 Ok(case) => {
-                    let ev = nettx::evaluate(&case);
+                    // The trace is written during the walk only when the
+                    // evaluation JSON (which holds it) is asked for.
+                    let ev = if options.evaluation_json {
+                        nettx::evaluate_traced(&case)
+                    } else {
+                        nettx::evaluate(&case)
+                    };
                     p.ok.push(true);
                     p.in_scope.push(ev.in_scope());
                     p.urgent.push(ev.is_urgent());
