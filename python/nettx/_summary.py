@@ -3,9 +3,7 @@ per warning, per disease state, the cohort's data completeness (per
 missing field, how many cases lack it and what it would decide), and, for
 results with their evaluations (``full=True``), the cohort pathway."""
 
-import hashlib
 import html
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple
 
@@ -159,7 +157,7 @@ class CohortSummary:
                 '<h4 style="margin:.7em 0 .2em 0">Cohort pathway '
                 '<span style="font-weight:normal">(on each edge, and in its width: the cases that took it)</span></h4>'
                 '<div style="overflow:auto;max-height:48em;border:1px solid #ddd">'
-                f"{_scoped_ids(self.pathway_svg)}</div>"
+                f"{self.pathway_svg}</div>"
             )
         else:
             parts.append(
@@ -176,19 +174,6 @@ class CohortSummary:
 _COLOURS = ["#1f5f8b", "#5b9bd5", "#a9cce3", "#d5d8dc"]
 _ROW = 18
 _BAR = 260
-
-
-_ID_REFERENCE = re.compile(r'(\sid="|\shref="#|url\(#)')
-
-
-def _scoped_ids(svg: str) -> str:
-    """The SVG with its element ids (and the references to them) prefixed by
-    a digest of the drawing: in a notebook every output shares one page, and
-    two drawings with the same ids would take each other's edge paths for
-    their labels. The same drawing gets the same ids, so output is
-    deterministic."""
-    prefix = f"nettx-{hashlib.sha256(svg.encode()).hexdigest()[:12]}-"
-    return _ID_REFERENCE.sub(lambda m: m.group(1) + prefix, svg)
 
 
 def _label_width(labels: Sequence[str]) -> int:

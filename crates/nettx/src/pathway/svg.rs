@@ -268,7 +268,22 @@ fn escaped(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// The SVG of `p`, its element ids (and every reference to them) prefixed
+/// by a digest of the drawing: a notebook shows every output in one page,
+/// where two drawings with the same ids would take each other's edge paths
+/// for their labels. The same drawing keeps the same ids (deterministic).
 pub(super) fn render(p: &Pathway<'_>) -> Result<String, Error> {
+    let plain = render_plain(p)?;
+    let digest = crate::canonical::hex_sha256(plain.as_bytes());
+    let prefix = format!("nettx-{}-", digest.get(..12).unwrap_or_default());
+    Ok(plain
+        .replace(" id=\"", &format!(" id=\"{prefix}"))
+        .replace(" href=\"#", &format!(" href=\"#{prefix}"))
+        .replace("url(#", &format!("url(#{prefix}")))
+}
+
+/// The SVG with plain ids (`e0`, `legend`, `arrow-on`, …).
+fn render_plain(p: &Pathway<'_>) -> Result<String, Error> {
     let drawing = drawing(p)?;
     let g = p.guideline();
     let rows = if p.cases() > 0 { LEGEND.len() } else { 0 };
