@@ -361,6 +361,11 @@ impl Field {
     /// error. Contradictions between fields are checked when a whole case is
     /// built, not here.
     ///
+    /// For any value, the reading (or the error) is the one a case holding
+    /// that value gives, and it is of the field's [`kind`](Field::kind); so a
+    /// binding can judge one value at a time (a column's distinct values, a
+    /// C enum value) without building a case around it.
+    ///
     /// ```
     /// use nettx::{EntryValue, Field, FieldValue};
     /// use serde_json::json;
