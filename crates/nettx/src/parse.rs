@@ -193,7 +193,7 @@ impl Visitor<'_> for KeySeed {
 /// unknown keys in the order met (the first is the one reported).
 #[derive(Default)]
 struct RawCase {
-    values: [Option<EntryValue>; 12],
+    values: [Option<EntryValue>; Field::ALL.len()],
     unknown: Vec<String>,
 }
 

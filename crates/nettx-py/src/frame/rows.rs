@@ -55,7 +55,7 @@ pub(crate) type IntMap<K, V> = HashMap<K, V, BuildHasherDefault<IntHasher>>;
 pub(crate) struct Row {
     /// Per field (by index): 0 unknown, `k + 1` the k-th value of the
     /// field's vocabulary (for booleans: 1 false, 2 true).
-    pub(crate) codes: [u8; 12],
+    pub(crate) codes: [u8; Field::ALL.len()],
     /// Complications, bit `k` the k-th of [`Complication::ALL`].
     pub(crate) complications: u8,
     /// Whether the size was an integer (as it is shown back in a message).
@@ -70,7 +70,7 @@ pub(crate) struct Row {
 impl Default for Row {
     fn default() -> Self {
         Row {
-            codes: [0; 12],
+            codes: [0; Field::ALL.len()],
             complications: 0,
             size_is_int: false,
             bad: 0,
