@@ -15,16 +15,9 @@ if TYPE_CHECKING:
 
 __all__ = ["evaluate_frame"]
 
-_BOOL_FIELDS = frozenset(
-    {
-        "local_spread",
-        "metastatic",
-        "hepatic_metastases",
-        "extrahepatic_metastases",
-        "metastases_resectable",
-        "carcinoid_syndrome",
-    }
-)
+# The yes/no fields, whose boolean columns go as packed booleans: the
+# core's own list (its fields of kind "bool").
+_BOOL_FIELDS = frozenset(f for f, kind in _native.FIELD_KINDS.items() if kind == "bool")
 
 
 def _payload(field: str, column: "pd.Series[Any]") -> Tuple[str, str, Any, Any]:

@@ -64,6 +64,7 @@ __all__ = [
     "MAX_RESOURCES",
     "MIN_TUMOR_SIZE_CM",
     "MAX_TUMOR_SIZE_CM",
+    "FIELD_KINDS",
     "ArrowResult",
     "ArrowStream",
     "Case",
@@ -121,6 +122,9 @@ MAX_RECORD_JSON_BYTES: Final[int]
 MAX_RESOURCES: Final[int]
 MIN_TUMOR_SIZE_CM: Final[float]
 MAX_TUMOR_SIZE_CM: Final[float]
+FIELD_KINDS: Final[Dict[str, str]]
+"""Each field's kind by wire names (``"bool"``, ``"choice"``, ``"number"``,
+``"text"`` or ``"list"``): the core's ``Field::kind``."""
 
 @final
 class Case:

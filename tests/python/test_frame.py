@@ -139,6 +139,25 @@ def test_plain_bool_columns() -> None:
     assert [e.case.metastatic for e in out["evaluation"]] == [True, False]
 
 
+def test_packed_booleans_are_for_the_cores_yes_no_fields_only() -> None:
+    from nettx import _frame, _native
+
+    assert set(_native.FIELD_KINDS) == {f.value for f in nettx.Field}
+    assert set(_native.FIELD_KINDS.values()) <= {"text", "choice", "number", "bool", "list"}
+    column = pd.Series([True, False])
+    for field, kind in _native.FIELD_KINDS.items():
+        packed = _frame._payload(field, column)[1] == "bool"
+        assert packed == (kind == "bool"), field
+    # A boolean column of another field is read value by value, and refused
+    # as in a dict.
+    df = pd.DataFrame({"primary_site": ["colon"], "histology": [True]})
+    with pytest.raises(nettx.InvalidCaseError) as err:
+        nettx.evaluate_frame(df)
+    with pytest.raises(nettx.InvalidCaseError) as want:
+        nettx.evaluate({"primary_site": "colon", "histology": True})
+    assert err.value.to_dict() == want.value.to_dict()
+
+
 @pytest.mark.parametrize(
     "column",
     [

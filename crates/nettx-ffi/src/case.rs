@@ -3,8 +3,8 @@
 
 use crate::util::{read_bounded, status_of, Failure, TooLong};
 use nettx_core::{
-    Case, CaseBuilder, Complication, Complications, Error, ErrorKind, Field, Histology, Site,
-    SsaResponse, Vocabulary, MAX_CASE_ID_BYTES, MAX_CASE_JSON_BYTES,
+    Case, CaseBuilder, Complication, Complications, EntryValue, Error, ErrorKind, Field,
+    FieldValue, Histology, Site, SsaResponse, Vocabulary, MAX_CASE_ID_BYTES, MAX_CASE_JSON_BYTES,
 };
 use serde_json::Value;
 use std::ffi::{c_char, c_int};
@@ -296,22 +296,11 @@ pub(crate) unsafe fn read_raw(c: *const nettx_case) -> Result<RawCase, Failure> 
     Ok(unsafe { c.cast::<RawCase>().read_unaligned() })
 }
 
-/// The error the core gives for `value` in `field` (JSON input with that
-/// value and a valid site): so that a bad enum value in C gets the very
-/// message a bad JSON value gets.
+/// The error the core's reader of `field` gives for `value` as JSON holds
+/// it: so that a bad enum value in C gets the very message a bad JSON value
+/// gets.
 fn field_error(field: Field, value: Value) -> Failure {
-    let entries = if field == Field::PrimarySite {
-        vec![(field.as_str(), value)]
-    } else {
-        vec![
-            (
-                Field::PrimarySite.as_str(),
-                Value::from(Site::Other.as_str()),
-            ),
-            (field.as_str(), value),
-        ]
-    };
-    match nettx_core::case_from_entries(entries) {
+    match field.read(EntryValue::Json(value)) {
         Err(e) => Failure::from(e),
         Ok(_) => Failure::from(Error::new(
             ErrorKind::Internal,
@@ -384,13 +373,15 @@ unsafe fn case_id(ptr: *const c_char) -> Result<Option<String>, Failure> {
             )))
         }
     };
-    if id.len() > MAX_CASE_ID_BYTES {
-        // The core's check and message.
-        if let Err(e) = CaseBuilder::new().case_id(id.clone()).build() {
-            return Err(Failure::from(e));
-        }
+    // The core's check and message.
+    match Field::CaseId.read(EntryValue::Json(Value::String(id)))? {
+        FieldValue::CaseId(id) => Ok(id),
+        _ => Err(Failure::from(Error::new(
+            ErrorKind::Internal,
+            Some(Field::CaseId.as_str()),
+            "case_id was read as a value of another kind (a bug); please report it",
+        ))),
     }
-    Ok(Some(id))
 }
 
 /// Builds the core's case from C's, checking the fields in the interface's
@@ -406,10 +397,7 @@ pub(crate) unsafe fn to_core(raw: &RawCase) -> Result<Case, Failure> {
     let case_id = unsafe { case_id(raw.case_id) }?;
     if raw.primary_site == nettx_site::None as i32 {
         // The core's message for a missing site (case_id was checked above).
-        return Err(match CaseBuilder::new().build() {
-            Err(e) => Failure::from(e),
-            Ok(_) => field_error(Field::PrimarySite, Value::Null),
-        });
+        return Err(field_error(Field::PrimarySite, Value::Null));
     }
     let site = vocabulary_value::<Site>(raw.primary_site, None, Field::PrimarySite)?;
     let histology = vocabulary_value::<Histology>(
@@ -419,7 +407,10 @@ pub(crate) unsafe fn to_core(raw: &RawCase) -> Result<Case, Failure> {
     )?;
     let size = (raw.has_tumor_size != 0).then_some(raw.tumor_size_cm);
     if let Some(size) = size {
-        // The core's range check and message (NaN and infinities fail it).
+        // The core's range check and message (NaN and infinities fail it),
+        // through the typed builder: it shows a double as typed code holds
+        // it (`-2`), where the JSON reader shows how the number was written
+        // (`-2.0` for a float).
         if let Err(e) = CaseBuilder::new()
             .primary_site(site)
             .tumor_size_cm(size)

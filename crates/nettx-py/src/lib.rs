@@ -174,6 +174,13 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("MAX_BATCH_CASES", nettx::MAX_BATCH_CASES)?;
     m.add("MIN_TUMOR_SIZE_CM", nettx::MIN_TUMOR_SIZE_CM)?;
     m.add("MAX_TUMOR_SIZE_CM", nettx::MAX_TUMOR_SIZE_CM)?;
+    // Each field's kind (`nettx::Field::kind`), by wire names: how
+    // `evaluate_frame` knows which columns may go as packed booleans.
+    let kinds = pyo3::types::PyDict::new(m.py());
+    for field in nettx::Field::ALL {
+        kinds.set_item(field.as_str(), field.kind().as_str())?;
+    }
+    m.add("FIELD_KINDS", kinds)?;
     m.add_class::<PyCase>()?;
     m.add_class::<PyEvaluation>()?;
     m.add_class::<objects::PyRecommendation>()?;

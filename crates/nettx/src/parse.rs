@@ -193,7 +193,7 @@ impl Visitor<'_> for KeySeed {
 /// unknown keys in the order met (the first is the one reported).
 #[derive(Default)]
 struct RawCase {
-    values: [Option<EntryValue>; 12],
+    values: [Option<EntryValue>; Field::ALL.len()],
     unknown: Vec<String>,
 }
 
@@ -360,6 +360,11 @@ impl Field {
     /// data frames) shares. `null` is unknown; a missing `primary_site` is an
     /// error. Contradictions between fields are checked when a whole case is
     /// built, not here.
+    ///
+    /// For any value, the reading (or the error) is the one a case holding
+    /// that value gives, and it is of the field's [`kind`](Field::kind); so a
+    /// binding can judge one value at a time (a column's distinct values, a
+    /// C enum value) without building a case around it.
     ///
     /// ```
     /// use nettx::{EntryValue, Field, FieldValue};

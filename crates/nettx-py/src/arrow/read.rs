@@ -10,7 +10,7 @@
 //! struct, bytes) is refused by the core at its first non-null value, with
 //! the column and the row in the error.
 
-use crate::frame::{judge, probe, Cell, Frame, MAX_CACHED_STRINGS};
+use crate::frame::{complication_item_bits, judge, Cell, Frame, MAX_CACHED_STRINGS};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Decimal128Type, Float16Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type,
@@ -18,7 +18,7 @@ use arrow_array::types::{
 };
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::DataType;
-use nettx::{EntryValue, Field};
+use nettx::{EntryValue, Field, FieldKind};
 use serde_json::{Number, Value};
 use std::collections::HashMap;
 
@@ -47,8 +47,7 @@ impl ColumnCache {
         if let Some(bits) = self.items.get(text) {
             return *bits;
         }
-        let item = EntryValue::Json(Value::String(text.to_owned()));
-        let bits = probe(Field::Complications, &EntryValue::List(vec![item]));
+        let bits = complication_item_bits(EntryValue::Json(Value::String(text.to_owned())));
         if self.items.len() < MAX_CACHED_STRINGS {
             self.items.insert(text.to_owned(), bits);
         }
@@ -137,7 +136,7 @@ pub(crate) fn read_column(
     let n = array.len();
     match array.data_type() {
         DataType::Null => {}
-        DataType::Boolean if crate::frame::is_bool_field(field) => {
+        DataType::Boolean if field.kind() == FieldKind::Bool => {
             let values = array.as_boolean();
             for i in 0..n {
                 if values.is_valid(i) {

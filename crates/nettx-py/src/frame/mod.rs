@@ -14,11 +14,11 @@
 //! integer codes into lists of distinct values, from which pandas builds
 //! categoricals without a Python object per row.
 //!
-//! No value is judged here: a vocabulary value is read by asking the core
-//! about it once ([`probe`]), and a row the fast path cannot build is handed
-//! to the core as the dict it stands for ([`row_entries`]), so that every row
-//! gets exactly the error (kind, field, message) the same case gets as a dict,
-//! and in the same order.
+//! No value is judged here: a value is read by the core's reader of its
+//! field (`nettx::Field::read`; a string once per distinct value), and a row
+//! the fast path cannot build is handed to the core as the dict it stands
+//! for ([`row_entries`]), so that every row gets exactly the error (kind,
+//! field, message) the same case gets as a dict, and in the same order.
 
 mod pandas;
 mod rows;
@@ -27,7 +27,9 @@ mod summary;
 pub(crate) use pandas::{evaluate_columns, frame_columns};
 #[cfg(test)]
 pub(crate) use rows::code_of;
-pub(crate) use rows::{is_bool_field, judge, plan_columns, probe, Cell, Frame, MAX_CACHED_STRINGS};
+pub(crate) use rows::{
+    complication_item_bits, judge, plan_columns, Cell, Frame, MAX_CACHED_STRINGS,
+};
 
 #[cfg(test)]
 #[allow(clippy::expect_used, clippy::panic)]
@@ -216,6 +218,101 @@ mod tests {
                 (Err(a), Err(b)) => assert_eq!(a, b, "row {i}"),
                 _ => panic!("row {i}: dict gives {want:?}, frame gives {got:?}"),
             }
+        }
+    }
+
+    /// What a whole case with `value` in `field` (and a valid site) holds
+    /// in that field, as a cell of the readers: the reading of one value
+    /// these readers made before they asked the core's field reader.
+    fn cell_of_whole_case(field: Field, value: &EntryValue) -> (bool, u8) {
+        let mut entries = vec![(field.as_str(), value.clone())];
+        if field != Field::PrimarySite {
+            entries.push(("primary_site", json_value(json!("ileum"))));
+        }
+        let Ok(case) = case_from_values(&entries) else {
+            return (false, 0);
+        };
+        let tri = |b: Option<bool>| tri_code(b);
+        let code = match field {
+            Field::PrimarySite => code_of(Some(case.primary_site())),
+            Field::Histology => code_of(case.histology()),
+            Field::SsaResponse => code_of(case.ssa_response()),
+            Field::LocalSpread => tri(case.local_spread()),
+            Field::Metastatic => tri(case.metastatic()),
+            Field::HepaticMetastases => tri(case.hepatic_metastases()),
+            Field::ExtrahepaticMetastases => tri(case.extrahepatic_metastases()),
+            Field::MetastasesResectable => tri(case.metastases_resectable()),
+            Field::CarcinoidSyndrome => tri(case.carcinoid_syndrome()),
+            Field::Complications => complication_bits(case.complications()),
+            Field::CaseId | Field::TumorSizeCm => unreachable!("not coded"),
+        };
+        (true, code)
+    }
+
+    /// Values of every type, and every name of every vocabulary a field
+    /// reads (with near misses).
+    fn sample_values() -> Vec<EntryValue> {
+        let mut names: Vec<&str> = vec!["", "unknown", "Unknown", "yes", "true", "null", " ileum"];
+        names.extend(Site::ALL.iter().map(|v| v.as_str()));
+        names.extend(nettx::Histology::ALL.iter().map(|v| v.as_str()));
+        names.extend(nettx::SsaResponse::ALL.iter().map(|v| v.as_str()));
+        names.extend(nettx::Complication::ALL.iter().map(|v| v.as_str()));
+        let mut values: Vec<EntryValue> = names.iter().map(|n| json_value(json!(n))).collect();
+        let lists: Vec<EntryValue> = values
+            .iter()
+            .map(|v| EntryValue::List(vec![v.clone()]))
+            .collect();
+        values.extend(lists);
+        values.extend([
+            json_value(Value::Null),
+            json_value(json!(true)),
+            json_value(json!(false)),
+            json_value(json!(0)),
+            json_value(json!(1)),
+            json_value(json!(2.5)),
+            json_value(json!([])),
+            json_value(json!(["bleeding", "other"])),
+            json_value(json!(["bleeding", "bleeding"])),
+            json_value(json!(["bleeding", 1])),
+            json_value(json!({"a": 1})),
+            EntryValue::Float(f64::NAN),
+            EntryValue::Float(1.0),
+            EntryValue::List(vec![]),
+            EntryValue::List(vec![json_value(json!("bleeding")), EntryValue::Float(2.0)]),
+            EntryValue::Opaque("Decimal('1')".to_owned()),
+        ]);
+        values
+    }
+
+    #[test]
+    fn values_read_by_field_are_what_a_whole_case_holds() {
+        for &field in Field::ALL {
+            if matches!(field, Field::CaseId | Field::TumorSizeCm) {
+                continue;
+            }
+            for value in sample_values() {
+                let (accepted, code) = cell_of_whole_case(field, &value);
+                let got = judge(field, value.clone());
+                match got {
+                    Cell::Unknown => assert!(
+                        accepted && code == 0 && field != Field::Complications,
+                        "{field} {value:?}"
+                    ),
+                    Cell::Code(c) => assert!(accepted && c == code, "{field} {value:?}"),
+                    Cell::Bad(kept) => {
+                        assert!(!accepted, "{field} {value:?}");
+                        // (As text: NaN is not equal to itself.)
+                        assert_eq!(format!("{kept:?}"), format!("{value:?}"), "{field}");
+                    }
+                    Cell::Size(..) | Cell::Id(_) => panic!("{field} {value:?}: {got:?}"),
+                }
+            }
+        }
+        for value in sample_values() {
+            let whole =
+                cell_of_whole_case(Field::Complications, &EntryValue::List(vec![value.clone()]));
+            let item = complication_item_bits(value.clone());
+            assert_eq!(item, whole.0.then_some(whole.1), "{value:?}");
         }
     }
 

@@ -10,7 +10,7 @@ use crate::errors::invalid_case;
 use crate::objects::PyEvaluation;
 use crate::output::{self, Options};
 use crate::vocab::member;
-use nettx::{DiseaseState, EntryValue, ErrorKind, Field};
+use nettx::{DiseaseState, EntryValue, ErrorKind, Field, FieldKind};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
@@ -100,7 +100,7 @@ impl<'py> Reader<'py> {
                 }
                 self.generic(obj)
             }
-            f if is_bool_field(f) => {
+            f if f.kind() == FieldKind::Bool => {
                 if let Ok(b) = obj.cast::<pyo3::types::PyBool>() {
                     return Ok(Cell::Code(tri_code(Some(b.is_true()))));
                 }
@@ -165,7 +165,7 @@ impl<'py> Reader<'py> {
                 let value = EntryValue::Json(Value::String(text.to_string()));
                 let cell = if self.field == Field::Complications {
                     // An item: the core reads it as a one-item list.
-                    match probe(Field::Complications, &EntryValue::List(vec![value.clone()])) {
+                    match complication_item_bits(value.clone()) {
                         Some(bits) => Cell::Code(bits),
                         None => Cell::Bad(value),
                     }
@@ -214,7 +214,7 @@ pub(crate) fn read_column<'py>(
     let n = frame.rows.len();
     frame.mark_present(field);
     match kind {
-        "bool" | "tri" if is_bool_field(field) => {
+        "bool" | "tri" if field.kind() == FieldKind::Bool => {
             let bytes = data.cast::<PyBytes>()?.as_bytes();
             check_len(field, bytes.len(), n)?;
             for (row, b) in frame.rows.iter_mut().zip(bytes) {

@@ -4,13 +4,14 @@
 //! ([`Frame::row_case`]), so that every row gets exactly the error of the
 //! same case given as a dict.
 //!
-//! No value is judged here: a vocabulary value is read by asking the core
-//! about it once ([`probe`]).
+//! No value is judged here: a value of a vocabulary or yes/no field is read
+//! by the core's reader of that field ([`Field::read`], in [`judge`]), once
+//! per distinct value where the readers cache.
 
 use crate::convert::{case_from_values, null};
 use nettx::{
-    Case, CaseBuilder, Code, Complication, Complications, EntryValue, Error, Field, Histology,
-    Site, SsaResponse, Vocabulary, WarningCode,
+    Case, CaseBuilder, Code, Complication, Complications, EntryValue, Error, Field, FieldValue,
+    Histology, Site, SsaResponse, Vocabulary, WarningCode,
 };
 use serde_json::Value;
 use std::collections::HashMap;
@@ -54,7 +55,7 @@ pub(crate) type IntMap<K, V> = HashMap<K, V, BuildHasherDefault<IntHasher>>;
 pub(crate) struct Row {
     /// Per field (by index): 0 unknown, `k + 1` the k-th value of the
     /// field's vocabulary (for booleans: 1 false, 2 true).
-    pub(crate) codes: [u8; 12],
+    pub(crate) codes: [u8; Field::ALL.len()],
     /// Complications, bit `k` the k-th of [`Complication::ALL`].
     pub(crate) complications: u8,
     /// Whether the size was an integer (as it is shown back in a message).
@@ -69,7 +70,7 @@ pub(crate) struct Row {
 impl Default for Row {
     fn default() -> Self {
         Row {
-            codes: [0; 12],
+            codes: [0; Field::ALL.len()],
             complications: 0,
             size_is_int: false,
             bad: 0,
@@ -117,43 +118,27 @@ pub(crate) fn complication_set(bits: u8) -> Complications {
         .collect()
 }
 
-pub(crate) fn is_bool_field(f: Field) -> bool {
-    matches!(
-        f,
-        Field::LocalSpread
-            | Field::Metastatic
-            | Field::HepaticMetastases
-            | Field::ExtrahepaticMetastases
-            | Field::MetastasesResectable
-            | Field::CarcinoidSyndrome
-    )
+/// The code of a value the core's reader gave ([`Field::read`]): the
+/// field's code (0 unknown), or the complication bits. `None` for
+/// `case_id` and the size, which are not coded.
+fn code_of_value(value: &FieldValue) -> Option<u8> {
+    Some(match value {
+        FieldValue::Site(site) => code_of(Some(*site)),
+        FieldValue::Histology(h) => code_of(*h),
+        FieldValue::SsaResponse(r) => code_of(*r),
+        FieldValue::Flag(b) => tri_code(*b),
+        FieldValue::Complications(set) => complication_bits(*set),
+        FieldValue::CaseId(_) | FieldValue::Size(_) => return None,
+    })
 }
 
-/// What the core makes of one value of a field, read from the case it
-/// builds: the field's code (or complication bits), or `None` when it refuses
-/// the value. Sizes and identifiers are not probed (they are checked per row).
-pub(crate) fn probe(field: Field, value: &EntryValue) -> Option<u8> {
-    let mut entries: Vec<(&str, EntryValue)> = vec![(field.as_str(), value.clone())];
-    if field != Field::PrimarySite {
-        entries.push((
-            Field::PrimarySite.as_str(),
-            EntryValue::Json(Value::String(Site::Ileum.as_str().to_owned())),
-        ));
+/// The bits of one item of a `complications` list, as the core reads it in
+/// a list of its own; `None` when the core refuses it.
+pub(crate) fn complication_item_bits(item: EntryValue) -> Option<u8> {
+    match Field::Complications.read(EntryValue::List(vec![item])) {
+        Ok(FieldValue::Complications(set)) => Some(complication_bits(set)),
+        _ => None,
     }
-    let case = case_from_values(&entries).ok()?;
-    Some(match field {
-        Field::PrimarySite => code_of(Some(case.primary_site())),
-        Field::Histology => code_of::<Histology>(case.histology()),
-        Field::SsaResponse => code_of::<SsaResponse>(case.ssa_response()),
-        Field::LocalSpread => tri_code(case.local_spread()),
-        Field::Metastatic => tri_code(case.metastatic()),
-        Field::HepaticMetastases => tri_code(case.hepatic_metastases()),
-        Field::ExtrahepaticMetastases => tri_code(case.extrahepatic_metastases()),
-        Field::MetastasesResectable => tri_code(case.metastases_resectable()),
-        Field::CarcinoidSyndrome => tri_code(case.carcinoid_syndrome()),
-        Field::Complications => complication_bits(case.complications()),
-        Field::CaseId | Field::TumorSizeCm => return None,
-    })
 }
 
 /// The columns of a DataFrame, read: one [`Row`] per case.
@@ -343,6 +328,12 @@ pub(crate) enum Cell {
 
 /// What the core makes of one value of `field`, as a cell: known, unknown,
 /// or a value it refuses (kept for the error of the row).
+///
+/// Vocabulary, yes/no and list fields are read by the core's reader of the
+/// field ([`Field::read`]). `case_id` and the size are only sorted by type
+/// here, without a copy: their limits are checked per row by the builder
+/// ([`Frame::fast_case`]), and a row it refuses is given to the core as the
+/// dict it stands for, which reads them with the same reader.
 pub(crate) fn judge(field: Field, conv: EntryValue) -> Cell {
     match field {
         Field::CaseId => match conv {
@@ -363,7 +354,13 @@ pub(crate) fn judge(field: Field, conv: EntryValue) -> Cell {
             EntryValue::Float(v) if v.is_finite() => Cell::Size(*v, false),
             _ => Cell::Bad(conv),
         },
-        field => match probe(field, &conv) {
+        // The value is kept for the row's error when the core refuses it.
+        field => match field
+            .read(conv.clone())
+            .ok()
+            .as_ref()
+            .and_then(code_of_value)
+        {
             Some(0) if field != Field::Complications => Cell::Unknown,
             Some(code) => Cell::Code(code),
             None => Cell::Bad(conv),
