@@ -48,6 +48,24 @@ impl Facts {
         }
     }
 
+    /// Facts of a case with only its site known (ileum): a starting point
+    /// for facts made up in tests and in prepared texts.
+    pub(crate) fn example() -> Facts {
+        Facts {
+            site: Site::Ileum,
+            histology: None,
+            size_cm: None,
+            local_spread: None,
+            metastatic: None,
+            hepatic: None,
+            extrahepatic: None,
+            resectable: None,
+            syndrome: None,
+            complications: Complications::new(),
+            ssa_response: None,
+        }
+    }
+
     /// The value of a yes/no field (`None` when unknown, or for a field that
     /// is not yes/no).
     pub(crate) fn flag(&self, field: Field) -> Option<bool> {
@@ -64,16 +82,88 @@ impl Facts {
 
     /// Sets a yes/no field (a step-0 inference); no effect on other fields.
     pub(crate) fn set_flag(&mut self, field: Field, value: bool) {
-        let slot = match field {
+        if let Some(slot) = self.flag_slot(field) {
+            *slot = Some(value);
+        }
+    }
+
+    fn flag_slot(&mut self, field: Field) -> Option<&mut Option<bool>> {
+        Some(match field {
             Field::LocalSpread => &mut self.local_spread,
             Field::Metastatic => &mut self.metastatic,
             Field::HepaticMetastases => &mut self.hepatic,
             Field::ExtrahepaticMetastases => &mut self.extrahepatic,
             Field::MetastasesResectable => &mut self.resectable,
             Field::CarcinoidSyndrome => &mut self.syndrome,
-            _ => return,
-        };
-        *slot = Some(value);
+            _ => return None,
+        })
+    }
+
+    /// For a field of few values (yes/no, site, histology, SSA response):
+    /// the number of its value among them and how many there are, unknown
+    /// counted as a value. `None` for the others (size, complications,
+    /// case_id). [`Self::with_value`] is its inverse.
+    #[inline]
+    pub(crate) fn value_index(&self, field: Field) -> Option<(usize, usize)> {
+        fn tri(v: Option<bool>) -> (usize, usize) {
+            (
+                match v {
+                    Some(true) => 0,
+                    Some(false) => 1,
+                    None => 2,
+                },
+                3,
+            )
+        }
+        Some(match field {
+            Field::PrimarySite => (self.site.index(), Site::ALL.len()),
+            Field::Histology => (
+                self.histology.map_or(Histology::ALL.len(), |h| h.index()),
+                Histology::ALL.len() + 1,
+            ),
+            Field::SsaResponse => (
+                self.ssa_response
+                    .map_or(SsaResponse::ALL.len(), |r| r.index()),
+                SsaResponse::ALL.len() + 1,
+            ),
+            Field::LocalSpread => tri(self.local_spread),
+            Field::Metastatic => tri(self.metastatic),
+            Field::HepaticMetastases => tri(self.hepatic),
+            Field::ExtrahepaticMetastases => tri(self.extrahepatic),
+            Field::MetastasesResectable => tri(self.resectable),
+            Field::CarcinoidSyndrome => tri(self.syndrome),
+            Field::CaseId | Field::TumorSizeCm | Field::Complications => return None,
+        })
+    }
+
+    /// These facts with `field` set to its value number `index` (see
+    /// [`Self::value_index`]); unchanged for an index out of range or a
+    /// field of many values.
+    pub(crate) fn with_value(mut self, field: Field, index: usize) -> Facts {
+        match field {
+            Field::PrimarySite => {
+                if let Some(s) = Site::ALL.get(index) {
+                    self.site = *s;
+                }
+            }
+            Field::Histology if index <= Histology::ALL.len() => {
+                self.histology = Histology::ALL.get(index).copied();
+            }
+            Field::SsaResponse if index <= SsaResponse::ALL.len() => {
+                self.ssa_response = SsaResponse::ALL.get(index).copied();
+            }
+            _ => {
+                if let Some(slot) = self.flag_slot(field) {
+                    if index < 3 {
+                        *slot = [Some(true), Some(false), None]
+                            .get(index)
+                            .copied()
+                            .flatten();
+                    }
+                }
+            }
+        }
+        self
     }
 
     /// Writes the value of `field` for people (`unknown` when unknown): to a

@@ -7,6 +7,7 @@
 //! message and sources, most of a recommendation, the start of a trace
 //! entry) from [`Fragments`] written once per guideline, already escaped.
 
+use crate::case::Facts;
 use crate::evaluation::{Evaluation, Recommendation, TraceEntry};
 use crate::knowledge::{Guideline, RuleId, WarningSpec};
 use crate::vocab::{Code, Field, Source, WarningCode};
@@ -37,6 +38,67 @@ pub(crate) struct Fragments {
     trace_head: Vec<[String; 2]>,
     /// Per rule: how its trace detail is written.
     details: Vec<Detail>,
+    /// Per rule that reads only facts of few values (or none): its whole
+    /// trace entry for every combination of their values.
+    entries: Vec<Option<Entries>>,
+}
+
+/// Every trace entry a rule can write, when it reads only facts of few
+/// values: indexed by the values' numbers (`Facts::value_index`) in mixed
+/// radix, per outcome.
+#[derive(Debug, Clone)]
+struct Entries {
+    /// The facts read, each with its place value in the index.
+    fields: Vec<(Field, usize)>,
+    /// `[fired, not fired]`: the entries, by index.
+    texts: [Vec<String>; 2],
+}
+
+/// Most entries prepared for one rule and outcome.
+const MAX_ENTRIES: usize = 243;
+
+impl Entries {
+    /// The entries of a rule that reads `reads`, written with `write` (the
+    /// slow path's writer, so that the texts are the same); `None` if it
+    /// reads a fact of many values or its combinations are too many.
+    fn new(reads: &[Field], write: impl Fn(&mut String, bool, &Facts)) -> Option<Entries> {
+        let base = Facts::example();
+        let mut fields = Vec::with_capacity(reads.len());
+        let mut count = 1usize;
+        for field in reads {
+            let (_, n) = base.value_index(*field)?;
+            fields.push((*field, count));
+            count = count.checked_mul(n).filter(|c| *c <= MAX_ENTRIES)?;
+        }
+        let texts = [true, false].map(|fired| {
+            (0..count)
+                .map(|index| {
+                    let mut facts = base;
+                    for (field, place) in &fields {
+                        let n = base.value_index(*field).map_or(1, |(_, n)| n);
+                        facts = facts.with_value(*field, index / place % n);
+                    }
+                    let mut text = String::new();
+                    write(&mut text, fired, &facts);
+                    text
+                })
+                .collect()
+        });
+        Some(Entries { fields, texts })
+    }
+
+    /// The entry of `e`, if prepared.
+    #[inline]
+    fn get(&self, e: &TraceEntry) -> Option<&str> {
+        let mut index = 0;
+        for (field, place) in &self.fields {
+            index += e.facts.value_index(*field)?.0 * place;
+        }
+        self.texts
+            .get(usize::from(!e.fired()))?
+            .get(index)
+            .map(String::as_str)
+    }
 }
 
 /// The detail of a rule's trace entry (see `TraceEntry::write_detail`),
@@ -54,6 +116,21 @@ impl Fragments {
     /// The fragments of `g` (whose stamps carry `digest`), made with the
     /// same writers and the same table lookups as the slow path.
     pub(crate) fn new(g: &Guideline, digest: &str) -> Fragments {
+        let mut f = Fragments::pieces(g, digest);
+        f.entries = RuleId::ALL
+            .iter()
+            .map(|&rule| {
+                let reads = g.rule(rule).map_or(&[][..], |spec| &spec.reads[..]);
+                Entries::new(reads, |out, fired, facts| {
+                    let _ = write_entry(out, &f, rule, fired, facts);
+                })
+            })
+            .collect();
+        f
+    }
+
+    /// Every fragment but the prepared entries.
+    fn pieces(g: &Guideline, digest: &str) -> Fragments {
         let piece = |write: &dyn Fn(&mut String)| {
             let mut s = String::new();
             write(&mut s);
@@ -124,6 +201,7 @@ impl Fragments {
                 .iter()
                 .map(|&w| piece(&|out| warning(out, g.warning(w).unwrap_or(w.spec()))))
                 .collect(),
+            entries: Vec::new(),
             details: RuleId::ALL
                 .iter()
                 .map(|&r| match g.rule(r) {
@@ -334,41 +412,52 @@ fn warning(out: &mut String, w: &WarningSpec) {
 }
 
 fn trace_entry(out: &mut String, f: &Fragments, e: &TraceEntry) {
-    match f.trace_head.get(e.rule().index()) {
-        Some([yes, no]) => out.push_str(if e.fired() { yes } else { no }),
-        None => {
-            out.push_str("{\"rule\":");
-            string(out, e.rule().as_str());
-            out.push_str(if e.fired() {
-                ",\"fired\":true,\"detail\":\""
-            } else {
-                ",\"fired\":false,\"detail\":\""
-            });
-        }
+    let rule = e.rule();
+    let prepared = f
+        .entries
+        .get(rule.index())
+        .and_then(Option::as_ref)
+        .and_then(|entries| entries.get(e));
+    if let Some(text) = prepared {
+        out.push_str(text);
+    } else if !write_entry(out, f, rule, e.fired(), &e.facts) {
+        // No fragments for the rule (never for a guideline built through
+        // `assemble`): written from the table.
+        out.push_str("{\"rule\":");
+        string(out, rule.as_str());
+        out.push_str(if e.fired() {
+            ",\"fired\":true,\"detail\":\""
+        } else {
+            ",\"fired\":false,\"detail\":\""
+        });
+        let _ = write!(Escaping(out), "{}", e.detail());
+        out.push_str("\"}");
     }
-    match f.details.get(e.rule().index()) {
-        Some(Detail::Fixed(text)) => out.push_str(text),
-        Some(Detail::Reads(parts)) => {
+}
+
+/// Writes a trace entry from the fragments of its rule; `false` (writing
+/// nothing) when there are none.
+fn write_entry(out: &mut String, f: &Fragments, rule: RuleId, fired: bool, facts: &Facts) -> bool {
+    let (Some([yes, no]), Some(detail)) =
+        (f.trace_head.get(rule.index()), f.details.get(rule.index()))
+    else {
+        return false;
+    };
+    out.push_str(if fired { yes } else { no });
+    match detail {
+        Detail::Fixed(text) => out.push_str(text),
+        Detail::Reads(parts) => {
             for (field, prefix) in parts {
                 out.push_str(prefix);
-                // A value is a wire name, a number, `unknown` or names
-                // joined by `+`: never an escape, but checked (it is short).
-                let start = out.len();
-                let _ = e.facts.show(*field, out);
-                if out
-                    .get(start..)
-                    .map_or(true, |v| needs_escape(v.as_bytes()))
-                {
-                    let value = out.split_off(start);
-                    raw_escaped(out, &value);
-                }
+                // A value is a wire name, a number, `unknown`, `-` or wire
+                // names joined by `+`: never an escape (wire names are held
+                // to that by a test).
+                let _ = facts.show(*field, out);
             }
-        }
-        None => {
-            let _ = write!(Escaping(out), "{}", e.detail());
         }
     }
     out.push_str("\"}");
+    true
 }
 
 fn list<T>(out: &mut String, items: impl Iterator<Item = T>, mut each: impl FnMut(&mut String, T)) {
@@ -554,6 +643,42 @@ mod escape_tests {
             serde_json::from_str(&custom.evaluate(&case).to_json()).unwrap();
         assert_eq!(out["recommendations"][0]["summary"], odd_summary.as_str());
         assert_eq!(out["missing"][0]["reason"], odd_reason.as_str());
+    }
+
+    /// A value number gives back its value, for every field of few values.
+    #[test]
+    fn value_numbers_round_trip() {
+        use crate::case::Facts;
+        use crate::vocab::Field;
+        let base = Facts::example();
+        let mut fields = 0;
+        for field in Field::ALL {
+            let Some((_, n)) = base.value_index(*field) else {
+                continue;
+            };
+            fields += 1;
+            for i in 0..n {
+                assert_eq!(
+                    base.with_value(*field, i).value_index(*field),
+                    Some((i, n)),
+                    "{field} {i}"
+                );
+            }
+        }
+        assert_eq!(fields, 9);
+    }
+
+    /// Two thirds of the built-in rules have their entries prepared (so
+    /// the random-case comparison with serde covers the prepared path).
+    #[test]
+    fn most_trace_entries_are_prepared() {
+        let f = crate::knowledge::Guideline::builtin().fragments();
+        let prepared = f.entries.iter().flatten().count();
+        assert!(
+            prepared * 3 >= f.entries.len() * 2,
+            "{prepared} of {}",
+            f.entries.len()
+        );
     }
 
     /// The writer copies wire names without escaping them.
