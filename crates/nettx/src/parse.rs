@@ -12,7 +12,7 @@ use crate::case::{
 };
 use crate::error::Error;
 use crate::limits::{MAX_CASE_JSON_BYTES, MAX_NESTING_DEPTH};
-use crate::vocab::{join_names, Complication, Field, Histology, Site, SsaResponse};
+use crate::vocab::{join_names, Complication, Field, FieldKind, Histology, Site, SsaResponse};
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::{Number, Value};
@@ -193,8 +193,98 @@ impl Visitor<'_> for KeySeed {
 /// unknown keys in the order met (the first is the one reported).
 #[derive(Default)]
 struct RawCase {
-    values: [Option<EntryValue>; Field::ALL.len()],
+    values: [Option<Slot>; Field::ALL.len()],
     unknown: Vec<String>,
+}
+
+/// A known field's value as given, or already read when the parser could
+/// tell it is good without building a JSON value (a yes/no given as a
+/// boolean, a wire name of the field's vocabulary).
+enum Slot {
+    Given(EntryValue),
+    Read(FieldValue),
+}
+
+/// Reads the value of a known field of a JSON document: a boolean of a
+/// yes/no field or a wire name of a choice field straight into its
+/// [`FieldValue`] (what [`read_field`] makes of it), anything else into the
+/// JSON value `serde_json::Value` would build (so its checks, messages and
+/// nesting limit are the same).
+struct SlotSeed(Field);
+
+impl<'de> de::DeserializeSeed<'de> for SlotSeed {
+    type Value = Slot;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Slot, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl SlotSeed {
+    fn given(v: Value) -> Slot {
+        Slot::Given(EntryValue::Json(v))
+    }
+
+    /// A wire name read as this field's value, if it is one.
+    fn choice(&self, s: &str) -> Option<FieldValue> {
+        Some(match self.0 {
+            Field::PrimarySite => FieldValue::Site(Site::from_name(s)?),
+            Field::Histology => FieldValue::Histology(Some(Histology::from_name(s)?)),
+            Field::SsaResponse => FieldValue::SsaResponse(Some(SsaResponse::from_name(s)?)),
+            _ => return None,
+        })
+    }
+}
+
+impl<'de> Visitor<'de> for SlotSeed {
+    type Value = Slot;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Slot, E> {
+        Ok(match self.0.kind() {
+            FieldKind::Bool => Slot::Read(FieldValue::Flag(Some(v))),
+            _ => Self::given(Value::Bool(v)),
+        })
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Slot, E> {
+        Ok(Self::given(Value::Number(v.into())))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Slot, E> {
+        Ok(Self::given(Value::Number(v.into())))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Slot, E> {
+        Ok(Self::given(
+            Number::from_f64(v).map_or(Value::Null, Value::Number),
+        ))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Slot, E> {
+        Ok(match self.choice(v) {
+            Some(read) => Slot::Read(read),
+            None => Self::given(Value::String(v.to_owned())),
+        })
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Slot, E> {
+        Ok(match self.choice(&v) {
+            Some(read) => Slot::Read(read),
+            None => Self::given(Value::String(v)),
+        })
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Slot, E> {
+        Ok(Self::given(Value::Null))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Slot, E> {
+        Ok(Self::given(Value::Null))
+    }
+    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Slot, D::Error> {
+        Value::deserialize(d).map(Self::given)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Slot, A::Error> {
+        Value::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Self::given)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Slot, A::Error> {
+        Value::deserialize(de::value::MapAccessDeserializer::new(map)).map(Self::given)
+    }
 }
 
 /// The message for a key given twice (`shown` already quoted as needed).
@@ -205,6 +295,11 @@ fn duplicate(shown: &str) -> String {
 impl RawCase {
     /// Stores the value of a known field; a second value is a duplicate.
     fn put(&mut self, field: Field, value: EntryValue) -> Result<(), String> {
+        self.put_slot(field, Slot::Given(value))
+    }
+
+    /// Stores the value of a known field, given or read.
+    fn put_slot(&mut self, field: Field, value: Slot) -> Result<(), String> {
         match self.values.get_mut(field.index()) {
             Some(slot) if slot.is_none() => {
                 *slot = Some(value);
@@ -242,12 +337,17 @@ impl<'de> Visitor<'de> for RawVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawCase, A::Error> {
         let mut raw = RawCase::default();
         while let Some(key) = map.next_key_seed(KeySeed)? {
-            // Unknown values are read as a Value (not skipped) so that the
-            // nesting limit applies to unknown keys as to known ones.
-            let value = map.next_value::<Value>()?;
             let placed = match key {
-                Key::Known(field) => raw.put(field, EntryValue::Json(value)),
-                Key::Unknown(name) => raw.put_unknown(&name),
+                Key::Known(field) => {
+                    let value = map.next_value_seed(SlotSeed(field))?;
+                    raw.put_slot(field, value)
+                }
+                Key::Unknown(name) => {
+                    // Read as a Value (not skipped) so that the nesting
+                    // limit applies to unknown keys as to known ones.
+                    map.next_value::<Value>()?;
+                    raw.put_unknown(&name)
+                }
             };
             placed.map_err(de::Error::custom)?;
         }
@@ -256,13 +356,14 @@ impl<'de> Visitor<'de> for RawVisitor {
 }
 
 impl RawCase {
-    /// The value given for `field` (null when absent), a finite float as the
-    /// JSON number it is.
-    fn take(&mut self, field: Field) -> EntryValue {
-        self.values
-            .get_mut(field.index())
-            .and_then(Option::take)
-            .map_or(EntryValue::Json(Value::Null), EntryValue::normalized)
+    /// The value of `field`: read already, or read now from what was given
+    /// (null when absent; a finite float as the JSON number it is).
+    fn take(&mut self, field: Field) -> Result<FieldValue, Error> {
+        match self.values.get_mut(field.index()).and_then(Option::take) {
+            Some(Slot::Read(value)) => Ok(value),
+            Some(Slot::Given(value)) => read_field(field, value.normalized()),
+            None => read_field(field, EntryValue::Json(Value::Null)),
+        }
     }
 
     fn into_case(mut self) -> Result<Case, Error> {
@@ -278,7 +379,7 @@ impl RawCase {
                 message,
             ));
         }
-        let mut next = |field: Field| read_field(field, self.take(field));
+        let mut next = |field: Field| self.take(field);
         let FieldValue::CaseId(case_id) = next(Field::CaseId)? else {
             return Err(other_kind());
         };
