@@ -4,8 +4,9 @@
 //!
 //! Checked by the `c_json` and `c_typed` fuzz targets and replayed by the
 //! unit tests of `crates/nettx-ffi/src/fuzz_regressions.rs` (its `lib.rs`
-//! includes this file and `core_checks.rs` with `#[path]`). The FFI crate is named `nettx_ffi` here
-//! and the core `nettx_core`, as in the fuzz crate.
+//! includes this file with `#[path]`); the core's side comes from
+//! `nettx_checks::core_checks`. The FFI crate is named `nettx_ffi` here and
+//! the core `nettx_core`, as in the fuzz crate.
 //!
 //! `c_json` ([`check_c_json`]), for any bytes:
 //! - `nettx_evaluate_json_len` on exactly the bytes (embedded NULs included)
@@ -52,7 +53,7 @@
 //!   `sizeof(nettx_case)` (`parse`, no field), a `case_id` that is not UTF-8
 //!   or is over 65,536 bytes (`field`, `case_id`).
 
-use crate::core_checks::{self, until_nul};
+use nettx_checks::core_checks::{self, until_nul};
 use nettx_core::{
     Complication, EntryValue, Error, ErrorKind, Histology, Site, SsaResponse, Vocabulary,
     MAX_CASE_JSON_BYTES,

@@ -1,18 +1,15 @@
 //! Replays the inputs the fuzz targets found interesting or failing
 //! (`fuzz/regressions/c_json/*` and `fuzz/regressions/c_typed/*`) through the
 //! C functions, with the invariants the fuzz targets check
-//! (`fuzz/src/ffi_checks.rs` and the `core_checks.rs` it builds on, included
-//! here as they are; they need no libFuzzer). A unit-test module, because the
-//! shipped crate has no rlib for an integration test to link; the checks are
-//! declared at the crate root under `cfg(test)` (see `lib.rs`), where their
-//! `crate::core_checks` and `nettx_ffi::` paths resolve as in the fuzz crate.
+//! (`fuzz/src/ffi_checks.rs`, included here as it is, and the
+//! `nettx_checks::core_checks` it builds on; they need no libFuzzer). A
+//! unit-test module, because the shipped crate has no rlib for an integration
+//! test to link; the checks are declared at the crate root under `cfg(test)`
+//! (see `lib.rs`), where their `nettx_ffi::` paths resolve as in the fuzz
+//! crate.
 
 use crate::ffi_checks;
-
-#[path = "../../../fuzz/src/replay.rs"]
-mod replay;
-
-use replay::regressions;
+use nettx_checks::replay::regressions;
 
 #[test]
 fn c_json_regressions_keep_every_invariant() {

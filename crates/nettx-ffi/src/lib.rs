@@ -40,10 +40,6 @@ mod vocab;
 #[cfg(test)]
 extern crate self as nettx_ffi;
 #[cfg(test)]
-#[allow(dead_code)] // its core-only check is replayed by crates/nettx's tests
-#[path = "../../../fuzz/src/core_checks.rs"]
-mod core_checks;
-#[cfg(test)]
 #[path = "../../../fuzz/src/ffi_checks.rs"]
 mod ffi_checks;
 #[cfg(test)]
