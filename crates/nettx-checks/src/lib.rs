@@ -15,7 +15,10 @@
 //! The fuzz targets (`fuzz/`, their own workspace) depend on this crate for
 //! their checks, so a fuzz run and `cargo test` check the very same
 //! invariants; every check panics on a broken invariant, which libFuzzer
-//! reports as a crash and a test as a failure.
+//! reports as a crash and a test as a failure. The checks of the C ABI call
+//! its exported functions, so they live in that crate
+//! (`crates/nettx-ffi/src/checks.rs`, behind its `checks` feature) and build
+//! on [`core_checks`].
 //!
 //! [`hostile`] and [`replay`] read the repository's shared test data, found
 //! from this crate's place in it (`crates/nettx-checks`), so they work only
@@ -31,5 +34,7 @@ use std::path::PathBuf;
 /// The root of the repository (this crate is `crates/nettx-checks` in it),
 /// where the shared test data lives (`tests/`, `fuzz/regressions/`).
 pub fn repository() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    // Without the `..`s where it can be, for readable paths in messages.
+    root.canonicalize().unwrap_or(root)
 }
