@@ -9,7 +9,7 @@
 //! It replaces the files it writes and leaves every other file alone.
 
 use nettx_core::{Complication, Histology, Site, SsaResponse, MAX_CASE_JSON_BYTES};
-use nettx_fuzz::ffi_checks::{TypedInput, STRUCT_SIZE};
+use nettx_ffi::checks::{TypedInput, STRUCT_SIZE};
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! Fuzz target: the core's JSON entries on arbitrary bytes
-//! (`nettx_fuzz::core_checks::check_evaluate_json`).
+//! (`nettx_checks::core_checks::check_evaluate_json`).
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    nettx_fuzz::core_checks::check_evaluate_json(data);
+    nettx_checks::core_checks::check_evaluate_json(data);
 });

@@ -1,7 +1,7 @@
 """The hostile-input corpus (tests/hostile/corpus.json) for the Python and C
 suites: loading it, expanding its generator, and the expected answers.
 Standard library only. The format is described in tests/hostile/README.md;
-tests/hostile/corpus.rs is the same code in Rust.
+crates/nettx-checks/src/hostile.rs is the same code in Rust.
 
 An answer is ``("error", kind, field)`` (field ``None`` when there is none),
 ``("valid",)`` or ``("skip", reason)``.

@@ -16,13 +16,11 @@
 //! Also here: one line of 50 MB without a newline is refused with a parse
 //! error in bounded memory, and the lines after it are still evaluated.
 
-#[path = "../../../tests/hostile/corpus.rs"]
-mod corpus;
 // Only `run` and `BIN` are used here; `cli.rs` uses the rest.
 #[allow(dead_code)]
 mod support;
 
-use corpus::{document_answer, excerpt, Answer};
+use nettx_checks::hostile::{self, document_answer, excerpt, Answer};
 use std::io::Write;
 use std::process::{Command, Stdio};
 use support::BIN;
@@ -71,7 +69,7 @@ fn check(input: &[u8], expected: &Answer) -> Result<(), String> {
 
 #[test]
 fn every_entry_gets_its_kind_and_field_from_the_command_line() {
-    let entries = corpus::load();
+    let entries = hostile::load();
     let mut failures = Vec::new();
     let mut checked = 0;
     for entry in &entries {
@@ -95,7 +93,7 @@ fn every_entry_gets_its_kind_and_field_from_the_command_line() {
         failures.join("\n")
     );
     assert!(
-        checked >= corpus::MIN_ERROR_ENTRIES,
+        checked >= hostile::MIN_ERROR_ENTRIES,
         "{checked} entries checked"
     );
 }

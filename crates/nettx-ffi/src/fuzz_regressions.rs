@@ -1,24 +1,18 @@
 //! Replays the inputs the fuzz targets found interesting or failing
 //! (`fuzz/regressions/c_json/*` and `fuzz/regressions/c_typed/*`) through the
 //! C functions, with the invariants the fuzz targets check
-//! (`fuzz/src/ffi_checks.rs` and the `core_checks.rs` it builds on, included
-//! here as they are; they need no libFuzzer). A unit-test module, because the
-//! shipped crate has no rlib for an integration test to link; the checks are
-//! declared at the crate root under `cfg(test)` (see `lib.rs`), where their
-//! `crate::core_checks` and `nettx_ffi::` paths resolve as in the fuzz crate.
+//! (`crate::checks`, which builds on `nettx_checks::core_checks`; they need
+//! no libFuzzer). A unit-test module, because the shipped crate has no rlib
+//! for an integration test to link.
 
-use crate::ffi_checks;
-
-#[path = "../../../fuzz/src/replay.rs"]
-mod replay;
-
-use replay::regressions;
+use crate::checks;
+use nettx_checks::replay::regressions;
 
 #[test]
 fn c_json_regressions_keep_every_invariant() {
     for (name, bytes) in regressions("c_json") {
         eprintln!("replaying {name}");
-        ffi_checks::check_c_json(&bytes);
+        checks::check_c_json(&bytes);
     }
 }
 
@@ -26,7 +20,7 @@ fn c_json_regressions_keep_every_invariant() {
 fn c_typed_regressions_keep_every_invariant() {
     for (name, bytes) in regressions("c_typed") {
         eprintln!("replaying {name}");
-        ffi_checks::check_c_typed(&bytes);
+        checks::check_c_typed(&bytes);
     }
 }
 
@@ -34,8 +28,8 @@ fn c_typed_regressions_keep_every_invariant() {
 fn typed_inputs_read_back_as_written() {
     // The byte format of the c_typed target (and of its seeds) is stable.
     for (name, bytes) in regressions("c_typed") {
-        let input = ffi_checks::TypedInput::decode(&bytes);
-        let again = ffi_checks::TypedInput::decode(&input.encode());
+        let input = checks::TypedInput::decode(&bytes);
+        let again = checks::TypedInput::decode(&input.encode());
         assert_eq!(
             format!("{again:?}"),
             format!("{input:?}"),

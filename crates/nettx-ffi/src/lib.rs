@@ -35,17 +35,14 @@ mod texts;
 mod util;
 mod vocab;
 
-// The fuzz targets' invariant checks, replayed over fuzz/regressions by
-// `fuzz_regressions` (the fuzz crate calls this crate `nettx_ffi`).
-#[cfg(test)]
-extern crate self as nettx_ffi;
-#[cfg(test)]
-#[allow(dead_code)] // its core-only check is replayed by crates/nettx's tests
-#[path = "../../../fuzz/src/core_checks.rs"]
-mod core_checks;
-#[cfg(test)]
-#[path = "../../../fuzz/src/ffi_checks.rs"]
-mod ffi_checks;
+/// The invariant checks of the `c_json` and `c_typed` fuzz targets, through
+/// the exported functions. Not part of the C interface (nor of the header):
+/// compiled for this crate's tests, which replay the saved inputs over them
+/// (`fuzz_regressions`), and with the `checks` feature for the fuzz targets.
+///
+/// cbindgen:ignore
+#[cfg(any(test, feature = "checks"))]
+pub mod checks;
 #[cfg(test)]
 mod fuzz_regressions;
 

@@ -1,15 +1,9 @@
 //! Replays the saved inputs of the `fhir_record` fuzz target
 //! (`fuzz/regressions/fhir_record/*`) through the same invariants
-//! (`fuzz/src/fhir_checks.rs`, included as is; it needs no libFuzzer).
+//! (`nettx_checks::fhir_checks`, the very checks the fuzz crate runs; they
+//! need no libFuzzer).
 
-// The shared checks name the core `nettx_core`, as the fuzz crate does.
-extern crate nettx as nettx_core;
-
-#[path = "../../../fuzz/src/fhir_checks.rs"]
-mod fhir_checks;
-
-#[path = "../../../fuzz/src/replay.rs"]
-mod replay;
+use nettx_checks::{fhir_checks, replay};
 
 #[test]
 fn fhir_record_regressions_keep_every_invariant() {

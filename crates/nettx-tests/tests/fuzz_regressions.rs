@@ -1,19 +1,12 @@
 //! Replays the inputs the fuzz targets found interesting or failing
 //! (`fuzz/regressions/evaluate_json/*` and `fuzz/regressions/c_json/*`)
 //! through the core, with the invariants the fuzz targets check
-//! (`fuzz/src/core_checks.rs`, included here as is; it needs no libFuzzer).
-//! The C entries replay theirs in `crates/nettx-ffi/src/fuzz_regressions.rs`.
+//! (`nettx_checks::core_checks`, the very checks the fuzz crate runs; they
+//! need no libFuzzer). The C entries replay theirs in
+//! `crates/nettx-ffi/src/fuzz_regressions.rs`.
 
-// The shared checks name the core `nettx_core`, as the fuzz crate does.
-extern crate nettx as nettx_core;
-
-#[path = "../../../fuzz/src/core_checks.rs"]
-mod core_checks;
-
-#[path = "../../../fuzz/src/replay.rs"]
-mod replay;
-
-use replay::regressions;
+use nettx_checks::core_checks;
+use nettx_checks::replay::regressions;
 
 #[test]
 fn evaluate_json_regressions_keep_every_invariant() {

@@ -5,11 +5,8 @@
 //! document of the interface; the C, Python and command-line suites check the
 //! same corpus.
 
-#[path = "../../../tests/hostile/corpus.rs"]
-mod corpus;
-
-use corpus::{document_answer, excerpt, Answer, Entry};
 use nettx::{Case, Error};
+use nettx_checks::hostile::{self, document_answer, excerpt, Answer, Entry};
 
 /// The answer of a result of the core.
 fn answer_of<T>(result: &Result<T, Error>) -> Result<Answer, String> {
@@ -51,7 +48,7 @@ fn answers(entry: &Entry) -> Vec<(&'static str, Result<Answer, String>)> {
 
 #[test]
 fn every_entry_gets_its_kind_and_field_from_every_core_entry_point() {
-    let entries = corpus::load();
+    let entries = hostile::load();
     let mut failures = Vec::new();
     for entry in &entries {
         for (how, got) in answers(entry) {
@@ -85,7 +82,7 @@ fn is_visible(m: &str) -> bool {
 
 #[test]
 fn messages_are_short_and_show_every_character() {
-    for entry in corpus::load() {
+    for entry in hostile::load() {
         if let Err(e) = nettx::evaluate_json_bytes(&entry.input) {
             let m = e.message();
             assert!(is_visible(m), "{}: message {m:?}", entry.title);
@@ -198,7 +195,7 @@ fn size_limit_is_exact() {
 #[test]
 fn the_field_value_path_agrees() {
     let mut checked = 0;
-    for entry in corpus::load() {
+    for entry in hostile::load() {
         let Ok(serde_json::Value::Object(map)) =
             serde_json::from_slice::<serde_json::Value>(&entry.input)
         else {

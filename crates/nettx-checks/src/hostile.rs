@@ -1,11 +1,9 @@
 //! The hostile-input corpus (`tests/hostile/corpus.json`) for the Rust tests:
-//! loading it, expanding its generator, and the expected answers. Included by
-//! `crates/nettx/tests/hostile.rs` and `crates/nettx-cli/tests/hostile.rs`
-//! with `#[path]`; the format is described in `tests/hostile/README.md`, and
-//! `tests/hostile/corpus.py` is the same code in Python (for the C and Python
-//! suites).
-
-#![allow(dead_code)] // each test crate uses its own part of it
+//! loading it, expanding its generator, and the expected answers. Used by
+//! `crates/nettx-tests/tests/hostile.rs` (the core) and
+//! `crates/nettx-cli/tests/hostile.rs` (the binary); the format is described
+//! in `tests/hostile/README.md`, and `tests/hostile/corpus.py` is the same
+//! code in Python (for the C and Python suites).
 
 use serde_json::Value;
 
@@ -48,7 +46,7 @@ pub struct Entry {
 
 /// The corpus file.
 pub fn corpus_path() -> std::path::PathBuf {
-    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/hostile/corpus.json")
+    crate::repository().join("tests/hostile/corpus.json")
 }
 
 /// Expands a generator: a list of parts, each a string (its UTF-8 bytes),

@@ -9,6 +9,9 @@
 //!   the cards are the same when made twice;
 //! - an error is never `internal`; a `parse` error names no field; its
 //!   message is short and one line; non-UTF-8 is a `parse` error.
+//!
+//! Replayed over the saved inputs and the records of `tests/fhir` by
+//! `crates/nettx-fhir/tests/fuzz_regressions.rs`.
 
 /// Checks every invariant for one input; panics on a broken one.
 pub fn check_fhir_record(data: &[u8]) {
@@ -23,7 +26,7 @@ pub fn check_fhir_record(data: &[u8]) {
         ),
         Err(_) => {
             let e = by_bytes.as_ref().err().map(|e| e.kind());
-            assert_eq!(e, Some(nettx_core::ErrorKind::Parse), "non-UTF-8 accepted");
+            assert_eq!(e, Some(nettx::ErrorKind::Parse), "non-UTF-8 accepted");
         }
     }
     match by_bytes {
@@ -31,7 +34,7 @@ pub fn check_fhir_record(data: &[u8]) {
             let json = mapped.to_json();
             let value: serde_json::Value = serde_json::from_str(&json).expect("mapping is JSON");
             let case_json = mapped.case().to_json();
-            let back = nettx_core::Case::from_json(&case_json).expect("case reads back");
+            let back = nettx::Case::from_json(&case_json).expect("case reads back");
             assert_eq!(&back, mapped.case());
             for (field, list) in mapped.provenance() {
                 assert!(!list.is_empty(), "{field}: no resource");
@@ -61,8 +64,8 @@ pub fn check_fhir_record(data: &[u8]) {
             assert_eq!(cards, nettx_fhir::cds_cards(&ev));
         }
         Err(e) => {
-            assert_ne!(e.kind(), nettx_core::ErrorKind::Internal, "{e}");
-            if e.kind() == nettx_core::ErrorKind::Parse {
+            assert_ne!(e.kind(), nettx::ErrorKind::Internal, "{e}");
+            if e.kind() == nettx::ErrorKind::Parse {
                 assert_eq!(e.field_name(), None, "{e}");
             } else {
                 assert!(e.field_name().is_some(), "{e}");

@@ -1,11 +1,10 @@
 //! Invariants of libnettx's C entry points on arbitrary bytes, called through
-//! the FFI crate's Rust functions (its source built as an rlib by
-//! `fuzz/nettx-ffi-rlib`), exactly as C calls them.
-//!
-//! Checked by the `c_json` and `c_typed` fuzz targets and replayed by the
-//! unit tests of `crates/nettx-ffi/src/fuzz_regressions.rs` (its `lib.rs`
-//! includes this file and `core_checks.rs` with `#[path]`). The FFI crate is named `nettx_ffi` here
-//! and the core `nettx_core`, as in the fuzz crate.
+//! this crate's exported functions exactly as C calls them. Not part of the C
+//! interface: compiled for this crate's unit tests, which replay the saved
+//! inputs (`fuzz_regressions.rs`), and, with the `checks` feature, for the
+//! `c_json` and `c_typed` fuzz targets (`fuzz/`, which build this crate's
+//! source as an rlib: `fuzz/nettx-ffi-rlib`). The core's side of every check
+//! is `nettx_checks::core_checks`.
 //!
 //! `c_json` ([`check_c_json`]), for any bytes:
 //! - `nettx_evaluate_json_len` on exactly the bytes (embedded NULs included)
@@ -52,12 +51,7 @@
 //!   `sizeof(nettx_case)` (`parse`, no field), a `case_id` that is not UTF-8
 //!   or is over 65,536 bytes (`field`, `case_id`).
 
-use crate::core_checks::{self, until_nul};
-use nettx_core::{
-    Complication, EntryValue, Error, ErrorKind, Histology, Site, SsaResponse, Vocabulary,
-    MAX_CASE_JSON_BYTES,
-};
-use nettx_ffi::{
+use crate::{
     nettx_case, nettx_case_init, nettx_engine_name, nettx_error_read, nettx_evaluate,
     nettx_evaluate_json, nettx_evaluate_json_len, nettx_evaluation, nettx_evaluation_case_digest,
     nettx_evaluation_case_id, nettx_evaluation_disease_state, nettx_evaluation_free,
@@ -77,6 +71,11 @@ use nettx_ffi::{
     nettx_evaluation_warning_source_count, nettx_guideline_digest, nettx_guideline_id,
     nettx_guideline_version, nettx_name, nettx_status, nettx_status_name, nettx_string_free,
     nettx_version, nettx_vocabulary,
+};
+use nettx_checks::core_checks::{self, until_nul};
+use nettx_core::{
+    Complication, EntryValue, Error, ErrorKind, Histology, Site, SsaResponse, Vocabulary,
+    MAX_CASE_JSON_BYTES,
 };
 use serde_json::{Map, Value};
 use std::ffi::{c_char, c_int, CStr, CString};

@@ -1,19 +1,15 @@
-//! The saved inputs of the fuzz targets, for the regression tests that replay
-//! them without libFuzzer (`crates/nettx/tests/fuzz_regressions.rs` and
-//! `crates/nettx-ffi/src/fuzz_regressions.rs` include this file with
-//! `#[path]`). Not part of the fuzz crate itself, which reads its inputs
-//! through libFuzzer.
-
-use std::path::PathBuf;
+//! The saved inputs of the fuzz targets (`fuzz/regressions/<target>/`), for
+//! the regression tests that replay them without libFuzzer through the same
+//! checks (`crates/nettx-tests/tests/fuzz_regressions.rs`,
+//! `crates/nettx-fhir/tests/fuzz_regressions.rs` and the unit tests of
+//! `crates/nettx-ffi`). The fuzz targets themselves read their inputs through
+//! libFuzzer.
 
 /// Every file of `fuzz/regressions/<target>/`, as (path, bytes), sorted by
 /// path. Panics (failing the test) when the folder is missing, unreadable or
-/// empty. The including crates sit two levels below the repository root
-/// (`crates/<name>`).
+/// empty.
 pub fn regressions(target: &str) -> Vec<(String, Vec<u8>)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fuzz/regressions")
-        .join(target);
+    let dir = crate::repository().join("fuzz/regressions").join(target);
     let mut inputs: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|entry| {

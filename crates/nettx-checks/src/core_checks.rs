@@ -2,10 +2,10 @@
 //! `evaluate_json` and `evaluate_json_bytes`, `Case::from_json` and
 //! `case_from_json_bytes`, `Case::to_json`, `Error::to_json`.
 //!
-//! Checked by the `evaluate_json` and `c_json` fuzz targets and replayed by
-//! `crates/nettx/tests/fuzz_regressions.rs` (which includes this file with
-//! `#[path]`). The core is named `nettx_core` here, as in the fuzz crate; the
-//! core's own tests provide that name with `extern crate nettx as nettx_core`.
+//! Checked by the `evaluate_json` fuzz target, and by the `c_json` target
+//! through the C ABI's checks (which compare the C answers with
+//! [`checked_answer`]); replayed over the saved inputs by
+//! `crates/nettx-tests/tests/fuzz_regressions.rs`.
 //!
 //! For any input:
 //! - both entries (`&str` and bytes) and both parsers give the same answer,
@@ -29,7 +29,7 @@
 //! - bytes that are not UTF-8 are a `parse` error (and their lossy UTF-8
 //!   conversion goes through all the checks above as text).
 
-use nettx_core::{Case, Error, ErrorKind, Field, MAX_CASE_JSON_BYTES};
+use nettx::{Case, Error, ErrorKind, Field, MAX_CASE_JSON_BYTES};
 use serde_json::{Map, Value};
 
 /// Longest error message any input may produce (the bound the core's
@@ -66,9 +66,9 @@ pub fn check_evaluate_json(data: &[u8]) {
 /// Checks every invariant of the core's JSON entries on `data` and returns the
 /// core's answer for these bytes.
 pub fn checked_answer(data: &[u8]) -> Result<String, Error> {
-    let answer = nettx_core::evaluate_json_bytes(data);
+    let answer = nettx::evaluate_json_bytes(data);
     assert_eq!(
-        nettx_core::evaluate_json_bytes(data),
+        nettx::evaluate_json_bytes(data),
         answer,
         "evaluate_json_bytes answers differently the second time"
     );
@@ -80,7 +80,7 @@ pub fn checked_answer(data: &[u8]) -> Result<String, Error> {
                 "evaluate_json_bytes and evaluate_json disagree"
             );
             assert_eq!(
-                nettx_core::case_from_json_bytes(data),
+                nettx::case_from_json_bytes(data),
                 Case::from_json(text),
                 "case_from_json_bytes and Case::from_json disagree"
             );
@@ -93,7 +93,7 @@ pub fn checked_answer(data: &[u8]) -> Result<String, Error> {
             assert_eq!(e.kind(), ErrorKind::Parse, "not UTF-8: {e:?}");
             check_error(e, data);
             assert_eq!(
-                nettx_core::case_from_json_bytes(data).err().as_ref(),
+                nettx::case_from_json_bytes(data).err().as_ref(),
                 Some(e),
                 "case_from_json_bytes and evaluate_json_bytes disagree"
             );
@@ -106,9 +106,9 @@ pub fn checked_answer(data: &[u8]) -> Result<String, Error> {
 
 /// Checks the `&str` entries on `text` and returns `evaluate_json`'s answer.
 pub fn check_text(text: &str) -> Result<String, Error> {
-    let answer = nettx_core::evaluate_json(text);
+    let answer = nettx::evaluate_json(text);
     assert_eq!(
-        nettx_core::evaluate_json(text),
+        nettx::evaluate_json(text),
         answer,
         "evaluate_json answers differently the second time"
     );
@@ -173,7 +173,7 @@ fn check_key_order(text: &str, answer: &Result<String, Error>) {
         let relaid = format!("{{{}}}", order.join(","));
         if relaid.len() <= MAX_CASE_JSON_BYTES {
             assert_eq!(
-                &nettx_core::evaluate_json(&relaid),
+                &nettx::evaluate_json(&relaid),
                 answer,
                 "the same members in another order ({relaid}) give another answer"
             );
@@ -202,7 +202,7 @@ fn check_evaluation(out: &str, case: &Case) {
         "case_id is not echoed"
     );
 
-    let evaluation = nettx_core::evaluate(case);
+    let evaluation = nettx::evaluate(case);
     assert_eq!(
         evaluation.to_json(),
         out,
@@ -242,7 +242,7 @@ fn check_evaluation(out: &str, case: &Case) {
         "Case::to_json is not a fixed point"
     );
     assert_eq!(
-        nettx_core::evaluate_json(&canonical).as_deref(),
+        nettx::evaluate_json(&canonical).as_deref(),
         Ok(out),
         "the re-serialized case {canonical} evaluates differently"
     );
