@@ -178,7 +178,37 @@ fn push_str(out: &mut String, s: &str) {
 /// assert_eq!(e.field_name(), Some("primary_site"));
 /// ```
 pub fn map_record(json: &str) -> Result<Mapped, Error> {
-    map::map(json)
+    map::map(json).map_err(one_line)
+}
+
+/// The error with every control character of its message and field shown
+/// escaped (`\n`, `\u{1}`): messages quote the record's own strings (a
+/// `resourceType`, an id, a prefetch key), and a message is one line.
+fn one_line(e: Error) -> Error {
+    let clean = |s: &str| -> Option<String> {
+        if !s.chars().any(char::is_control) {
+            return None;
+        }
+        let mut out = String::with_capacity(s.len() + 8);
+        for c in s.chars() {
+            if c.is_control() {
+                out.extend(c.escape_debug());
+            } else {
+                out.push(c);
+            }
+        }
+        Some(out)
+    };
+    let message = clean(e.message());
+    let field = e.field_name().and_then(clean);
+    if message.is_none() && field.is_none() {
+        return e;
+    }
+    Error::new(
+        e.kind(),
+        field.as_deref().or(e.field_name()),
+        message.unwrap_or_else(|| e.message().to_owned()),
+    )
 }
 
 /// Like [`map_record`], for bytes that should be UTF-8 (otherwise a `parse`
@@ -195,7 +225,7 @@ pub fn map_record_bytes(json: &[u8]) -> Result<Mapped, Error> {
         ));
     }
     match std::str::from_utf8(json) {
-        Ok(text) => map::map(text),
+        Ok(text) => map_record(text),
         Err(e) => Err(Error::new(
             ErrorKind::Parse,
             None,
