@@ -90,6 +90,56 @@ impl Recommendation {
     }
 }
 
+/// Most recommendations held inside an [`Evaluation`] without an
+/// allocation (a case gets one to four; more go on the heap).
+const INLINE_RECOMMENDATIONS: usize = 4;
+
+/// The recommendations of an evaluation, in output order.
+#[derive(Debug, Clone)]
+pub(crate) enum Recommendations {
+    /// The first `.0` of the array (the rest are fillers).
+    Inline(u8, [Recommendation; INLINE_RECOMMENDATIONS]),
+    /// More than fit inline.
+    Heap(Vec<Recommendation>),
+}
+
+impl Recommendations {
+    /// The `len` recommendations of `list`, sorted into output order
+    /// (urgent first, then by strength, then in code-table order); `filler`
+    /// fills the unused inline places.
+    pub(crate) fn sorted(
+        list: impl Iterator<Item = Recommendation>,
+        len: usize,
+        filler: Recommendation,
+    ) -> Self {
+        let key = |r: &Recommendation| (r.urgency, r.strength, r.code);
+        if len <= INLINE_RECOMMENDATIONS {
+            let mut items = [filler; INLINE_RECOMMENDATIONS];
+            let mut n = 0u8;
+            for (slot, r) in items.iter_mut().zip(list) {
+                *slot = r;
+                n += 1;
+            }
+            if let Some(used) = items.get_mut(..usize::from(n)) {
+                used.sort_by_key(key);
+            }
+            Recommendations::Inline(n, items)
+        } else {
+            let mut items: Vec<Recommendation> = list.collect();
+            items.sort_by_key(key);
+            Recommendations::Heap(items)
+        }
+    }
+
+    /// The recommendations, in output order.
+    pub(crate) fn as_slice(&self) -> &[Recommendation] {
+        match self {
+            Recommendations::Inline(n, items) => items.get(..usize::from(*n)).unwrap_or_default(),
+            Recommendations::Heap(items) => items,
+        }
+    }
+}
+
 /// A field the evaluation needed and did not have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Missing {
@@ -187,7 +237,7 @@ pub struct Evaluation {
     pub(crate) in_scope: bool,
     pub(crate) disease_state: DiseaseState,
     pub(crate) goals: Set<Goal>,
-    pub(crate) recommendations: Vec<Recommendation>,
+    pub(crate) recommendations: Recommendations,
     pub(crate) missing: Set<Field>,
     pub(crate) warnings: Set<WarningCode>,
     /// Written by the walk when the caller will serialize the evaluation,
@@ -206,7 +256,7 @@ impl PartialEq for Evaluation {
             && self.in_scope == other.in_scope
             && self.disease_state == other.disease_state
             && self.goals == other.goals
-            && self.recommendations == other.recommendations
+            && self.recommendations() == other.recommendations()
             && self.missing == other.missing
             && self.warnings == other.warnings
     }
@@ -220,7 +270,7 @@ impl fmt::Debug for Evaluation {
             .field("in_scope", &self.in_scope)
             .field("disease_state", &self.disease_state)
             .field("goals", &self.goals)
-            .field("recommendations", &self.recommendations)
+            .field("recommendations", &self.recommendations())
             .field("missing", &self.missing)
             .field("warnings", &self.warnings)
             .field("trace", &self.trace())
@@ -260,23 +310,23 @@ impl Evaluation {
     /// The recommendations in output order (urgent first, then by strength,
     /// then in code-table order).
     pub fn recommendations(&self) -> &[Recommendation] {
-        &self.recommendations
+        self.recommendations.as_slice()
     }
     /// The preferred recommendations, in output order.
     pub fn preferred(&self) -> impl Iterator<Item = &Recommendation> {
-        self.recommendations
+        self.recommendations()
             .iter()
             .filter(|r| r.strength == Strength::Preferred)
     }
     /// Whether any recommendation is urgent.
     pub fn is_urgent(&self) -> bool {
-        self.recommendations
+        self.recommendations()
             .iter()
             .any(|r| r.urgency == Urgency::Urgent)
     }
     /// Whether `code` is recommended (at any strength).
     pub fn recommends(&self, code: Code) -> bool {
-        self.recommendations.iter().any(|r| r.code == code)
+        self.recommendations().iter().any(|r| r.code == code)
     }
     /// The fields the evaluation needed and did not have, in output order.
     pub fn missing(&self) -> impl Iterator<Item = Missing> + Clone {
@@ -427,10 +477,54 @@ impl Serialize for Evaluation {
         s.serialize_field("in_scope", &self.in_scope)?;
         s.serialize_field("disease_state", &self.disease_state)?;
         s.serialize_field("goals", &Listed(self.goals.iter()))?;
-        s.serialize_field("recommendations", &self.recommendations)?;
+        s.serialize_field("recommendations", self.recommendations())?;
         s.serialize_field("missing", &Listed(self.missing()))?;
         s.serialize_field("warnings", &Listed(self.warning_specs().map(WarningItem)))?;
         s.serialize_field("trace", self.trace())?;
         s.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Inline or on the heap, the recommendations come out as a sorted
+    /// vector of the same ones would.
+    #[test]
+    fn recommendations_are_sorted_inline_and_on_the_heap() {
+        let g = Guideline::builtin();
+        let strengths = Strength::ALL;
+        let urgencies = Urgency::ALL;
+        let make = |i: usize, code: Code| Recommendation {
+            guideline: g,
+            code,
+            strength: strengths
+                .get(i * 7 % strengths.len())
+                .copied()
+                .unwrap_or(Strength::Option),
+            urgency: urgencies
+                .get(i * 5 % urgencies.len())
+                .copied()
+                .unwrap_or(Urgency::Elective),
+            rule: RuleId::GoalCure,
+        };
+        for n in 0..=Code::ALL.len() {
+            let list: Vec<Recommendation> = Code::ALL
+                .iter()
+                .take(n)
+                .enumerate()
+                .map(|(i, c)| make(i, *c))
+                .collect();
+            let mut want = list.clone();
+            want.sort_by_key(|r| (r.urgency, r.strength, r.code));
+            let filler = make(0, Code::UrgentSegmentalResection);
+            let got = Recommendations::sorted(list.iter().copied(), list.len(), filler);
+            assert_eq!(got.as_slice(), &want[..], "{n}");
+            assert_eq!(
+                matches!(got, Recommendations::Inline(..)),
+                n <= INLINE_RECOMMENDATIONS
+            );
+        }
     }
 }

@@ -9,7 +9,7 @@
 //! text. What it knows is how to read a condition and apply an effect.
 
 use crate::case::{Case, Facts};
-use crate::evaluation::{Evaluation, Recommendation, TraceEntry};
+use crate::evaluation::{Evaluation, Recommendation, Recommendations, TraceEntry};
 use crate::knowledge::{Effect, Guideline, RuleId, END};
 use crate::vocab::{Code, Field, Goal, Set, Strength, Urgency, WarningCode};
 use atoms::{fact_bits, recommendation_bits, set_flag_bits, Bits};
@@ -155,9 +155,9 @@ impl Run {
     fn finish(self, case: &Case) -> Evaluation {
         let disease_state = self.facts.disease_state();
         let guideline = self.guideline;
-        let mut recommendations = Vec::with_capacity(self.recommended.len());
-        recommendations.extend(self.recommended.iter().map(|code| {
-            let slot = self.recs.get(code.index()).copied().unwrap_or_default();
+        let recs = &self.recs;
+        let made = |code: Code| {
+            let slot = recs.get(code.index()).copied().unwrap_or_default();
             Recommendation {
                 guideline,
                 code,
@@ -165,9 +165,12 @@ impl Run {
                 urgency: slot.urgency,
                 rule: slot.rule,
             }
-        }));
-        // Stable: codes of equal urgency and strength stay in code order.
-        recommendations.sort_by_key(|r| (r.urgency, r.strength, r.code));
+        };
+        let recommendations = Recommendations::sorted(
+            self.recommended.iter().map(made),
+            self.recommended.len(),
+            made(Code::UrgentSegmentalResection),
+        );
         Evaluation {
             guideline: self.guideline,
             case: case.clone(),
