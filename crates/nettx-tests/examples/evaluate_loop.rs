@@ -1,7 +1,9 @@
 //! Evaluates the conformance cases in a loop (a load for profilers):
 //! `cargo run --release -p nettx-tests --example evaluate_loop -- 200000`
-//! (typed), `-- 200000 trace` (typed, reading each evaluation's trace), or
-//! `-- 20000 json` (the JSON round trip, `evaluate_json`).
+//! (typed), `-- 200000 trace` (typed, reading each evaluation's trace,
+//! which walks the case again), `-- 200000 traced` (`evaluate_traced`, the
+//! trace written during the walk, and read), or `-- 20000 json` (the JSON
+//! round trip, `evaluate_json`).
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/conformance");
@@ -37,12 +39,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("{per:.1} ns per JSON round trip ({bytes} bytes written)");
         return Ok(());
     }
-    let trace = std::env::args().nth(2).as_deref() == Some("trace");
+    let mode = std::env::args().nth(2);
+    let traced = mode.as_deref() == Some("traced");
+    let trace = traced || mode.as_deref() == Some("trace");
     let start = std::time::Instant::now();
     let mut n = 0usize;
     for _ in 0..rounds {
         for case in &cases {
-            let evaluation = std::hint::black_box(nettx::evaluate(std::hint::black_box(case)));
+            let case = std::hint::black_box(case);
+            let evaluation = std::hint::black_box(if traced {
+                nettx::evaluate_traced(case)
+            } else {
+                nettx::evaluate(case)
+            });
             n += if trace {
                 evaluation.trace().len()
             } else {
