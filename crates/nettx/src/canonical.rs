@@ -75,7 +75,7 @@ pub(crate) fn case_json(case: &Case, with_id: bool) -> String {
 /// Writes the canonical form straight into `out`: the same bytes as
 /// [`serialize_case`] through `serde_json` (a test holds the two equal),
 /// without its machinery. Keys and wire names never need an escape; the
-/// size is written by `serde_json`, so numbers read the same everywhere.
+/// size is written by serde_json's own float formatter (`zmij`).
 fn write_case(case: &Case, with_id: bool, out: &mut String) {
     let f = &case.facts;
     out.push('{');
@@ -96,8 +96,9 @@ fn write_case(case: &Case, with_id: bool, out: &mut String) {
     }
     if let Some(v) = f.size_cm {
         out.push_str(",\"tumor_size_cm\":");
-        // A finite double (validated on build) always serializes.
-        out.push_str(&serde_json::to_string(&v).unwrap_or_default());
+        // A finite double (validated on build), in the form serde_json
+        // writes (its own formatter; a test holds the two equal).
+        out.push_str(zmij::Buffer::new().format_finite(v));
     }
     let flags = [
         ("local_spread", f.local_spread),
@@ -185,12 +186,17 @@ mod tests {
     fn the_direct_writer_writes_what_serde_writes() {
         let sizes = [
             None,
+            Some(0.01),
             Some(0.1),
+            Some(0.1 + 0.2),
             Some(1.0),
             Some(2.0),
+            Some(2.5),
             Some(1.0 / 3.0),
-            Some(1e-7),
-            Some(12345.5),
+            Some(1.0 / 7.0),
+            Some(15.123456789),
+            Some(29.999999999999996),
+            Some(30.0),
         ];
         let flags = [None, Some(true), Some(false)];
         let mut n = 0;

@@ -412,7 +412,7 @@ impl CaseBuilder {
         }
         let site = self.site.ok_or_else(missing_site)?;
         if let Some(size) = self.size_cm {
-            check_size(size, &format_size(size))?;
+            check_size(size, || format_size(size))?;
         }
         let facts = Facts {
             site,
@@ -471,10 +471,13 @@ pub(crate) fn missing_site() -> Error {
 }
 
 /// Range check of the size; `shown` is how the caller wrote the value.
-pub(crate) fn check_size(size: f64, shown: &str) -> Result<(), Error> {
+/// Checks a size's range; `shown` gives the size as the message shows it
+/// (asked only for the message, so a good size costs no formatting).
+pub(crate) fn check_size(size: f64, shown: impl FnOnce() -> String) -> Result<(), Error> {
     if (MIN_TUMOR_SIZE_CM..=MAX_TUMOR_SIZE_CM).contains(&size) {
         Ok(())
     } else {
+        let shown = shown();
         Err(Error::field(
             Field::TumorSizeCm,
             format!(

@@ -518,19 +518,18 @@ fn read_field(field: Field, value: EntryValue) -> Result<FieldValue, Error> {
         Field::TumorSizeCm => FieldValue::Size(match value {
             EntryValue::Json(Value::Null) => None,
             EntryValue::Json(Value::Number(n)) => {
-                let shown = n.to_string();
                 let v = n.as_f64().ok_or_else(|| {
                     Error::field(
                         Field::TumorSizeCm,
-                        format!("tumor_size_cm {shown} is not a usable number"),
+                        format!("tumor_size_cm {n} is not a usable number"),
                     )
                 })?;
-                check_size(v, &shown)?;
+                check_size(v, || n.to_string())?;
                 Some(v)
             }
             // Only a non-finite one is left (`normalized`), which the range refuses.
             EntryValue::Float(v) => {
-                check_size(v, &format_size(v))?;
+                check_size(v, || format_size(v))?;
                 Some(v)
             }
             other => return Err(wrong(Field::TumorSizeCm, "a number of cm or null", &other)),
