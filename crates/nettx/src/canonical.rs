@@ -156,13 +156,19 @@ pub(crate) fn hex_sha256(bytes: &[u8]) -> String {
     out
 }
 
-/// Appends `bytes` in lowercase hex.
+/// Appends `bytes` (at most 32, a digest) in lowercase hex, in one copy.
 fn push_hex(bytes: &[u8], out: &mut String) {
-    let digit = |n: u8| char::from(if n < 10 { b'0' + n } else { b'a' + n - 10 });
-    for byte in bytes {
-        out.push(digit(byte >> 4));
-        out.push(digit(byte & 0xf));
+    let digit = |n: u8| if n < 10 { b'0' + n } else { b'a' + n - 10 };
+    let mut hex = [0u8; 64];
+    for (pair, byte) in hex.chunks_exact_mut(2).zip(bytes) {
+        if let [high, low] = pair {
+            *high = digit(byte >> 4);
+            *low = digit(byte & 0xf);
+        }
     }
+    let used = hex.get(..bytes.len().min(32) * 2).unwrap_or_default();
+    // Hex digits are ASCII, so always UTF-8.
+    out.push_str(std::str::from_utf8(used).unwrap_or_default());
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 //! struct, bytes) is refused by the core at its first non-null value, with
 //! the column and the row in the error.
 
-use crate::frame::{complication_item_bits, judge, Cell, Frame, MAX_CACHED_STRINGS};
+use crate::frame::{choice_cell, complication_item_bits, judge, Cell, Frame, MAX_CACHED_STRINGS};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Decimal128Type, Float16Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type,
@@ -33,6 +33,10 @@ pub(crate) struct ColumnCache {
 
 impl ColumnCache {
     fn text_cell(&mut self, field: Field, text: &str) -> Cell {
+        // Most texts are wire names: known without hashing.
+        if let Some(cell) = choice_cell(field, text) {
+            return cell;
+        }
         if let Some(cell) = self.by_text.get(text) {
             return cell.clone();
         }

@@ -28,7 +28,7 @@ pub(crate) use pandas::{evaluate_columns, frame_columns};
 #[cfg(test)]
 pub(crate) use rows::code_of;
 pub(crate) use rows::{
-    complication_item_bits, judge, plan_columns, Cell, Frame, MAX_CACHED_STRINGS,
+    choice_cell, complication_item_bits, judge, plan_columns, Cell, Frame, MAX_CACHED_STRINGS,
 };
 
 #[cfg(test)]
@@ -66,6 +66,31 @@ mod tests {
             }
         }
         frame
+    }
+
+    /// The fast path for wire names gives what judging the text gives, for
+    /// every name of every vocabulary in every field (and declines the rest).
+    #[test]
+    fn choice_cells_are_judged_cells() {
+        let mut names: Vec<&str> = Vec::new();
+        names.extend(nettx::Site::ALL.iter().map(|v| v.as_str()));
+        names.extend(nettx::Histology::ALL.iter().map(|v| v.as_str()));
+        names.extend(nettx::SsaResponse::ALL.iter().map(|v| v.as_str()));
+        names.extend(["", "Ileum", "unknown", "true", "null"]);
+        let mut fast = 0;
+        for field in nettx::Field::ALL {
+            for name in &names {
+                let Some(cell) = choice_cell(*field, name) else {
+                    continue;
+                };
+                fast += 1;
+                let judged = judge(*field, EntryValue::Json(Value::String((*name).to_owned())));
+                assert_eq!(format!("{cell:?}"), format!("{judged:?}"), "{field} {name}");
+            }
+        }
+        let expected =
+            nettx::Site::ALL.len() + nettx::Histology::ALL.len() + nettx::SsaResponse::ALL.len();
+        assert_eq!(fast, expected);
     }
 
     #[test]

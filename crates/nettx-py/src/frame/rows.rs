@@ -334,6 +334,23 @@ pub(crate) enum Cell {
 /// here, without a copy: their limits are checked per row by the builder
 /// ([`Frame::fast_case`]), and a row it refuses is given to the core as the
 /// dict it stands for, which reads them with the same reader.
+/// What [`judge`] gives for a wire name of a choice field (site,
+/// histology, SSA response), found without building a value; `None` for any
+/// other field or text (judge it).
+#[inline]
+pub(crate) fn choice_cell(field: Field, text: &str) -> Option<Cell> {
+    let value = match field {
+        Field::PrimarySite => FieldValue::Site(Site::from_name(text)?),
+        Field::Histology => FieldValue::Histology(Some(Histology::from_name(text)?)),
+        Field::SsaResponse => FieldValue::SsaResponse(Some(SsaResponse::from_name(text)?)),
+        _ => return None,
+    };
+    match code_of_value(&value)? {
+        0 => Some(Cell::Unknown),
+        code => Some(Cell::Code(code)),
+    }
+}
+
 pub(crate) fn judge(field: Field, conv: EntryValue) -> Cell {
     match field {
         Field::CaseId => match conv {
