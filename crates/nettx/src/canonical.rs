@@ -7,9 +7,22 @@
 //! point (`2.0`). The digest is the SHA-256 of that text, without `case_id`.
 
 use crate::case::Case;
+use crate::vocab::Field;
 use serde::ser::{SerializeSeq, SerializeStruct};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+
+/// The yes/no facts in canonical order, with their wire names.
+fn flags(f: &crate::case::Facts) -> [(&'static str, Option<bool>); 6] {
+    [
+        (Field::LocalSpread.as_str(), f.local_spread),
+        (Field::Metastatic.as_str(), f.metastatic),
+        (Field::HepaticMetastases.as_str(), f.hepatic),
+        (Field::ExtrahepaticMetastases.as_str(), f.extrahepatic),
+        (Field::MetastasesResectable.as_str(), f.resectable),
+        (Field::CarcinoidSyndrome.as_str(), f.syndrome),
+    ]
+}
 
 /// Serializes `case` in canonical order; `with_id` adds `case_id` first.
 pub(crate) fn serialize_case<S: serde::Serializer>(
@@ -31,15 +44,7 @@ pub(crate) fn serialize_case<S: serde::Serializer>(
     if let Some(v) = f.size_cm {
         s.serialize_field("tumor_size_cm", &v)?;
     }
-    let flags = [
-        ("local_spread", f.local_spread),
-        ("metastatic", f.metastatic),
-        ("hepatic_metastases", f.hepatic),
-        ("extrahepatic_metastases", f.extrahepatic),
-        ("metastases_resectable", f.resectable),
-        ("carcinoid_syndrome", f.syndrome),
-    ];
-    for (name, value) in flags {
+    for (name, value) in flags(f) {
         if let Some(v) = value {
             s.serialize_field(name, &v)?;
         }
@@ -100,15 +105,7 @@ fn write_case(case: &Case, with_id: bool, out: &mut String) {
         // writes (its own formatter; a test holds the two equal).
         out.push_str(zmij::Buffer::new().format_finite(v));
     }
-    let flags = [
-        ("local_spread", f.local_spread),
-        ("metastatic", f.metastatic),
-        ("hepatic_metastases", f.hepatic),
-        ("extrahepatic_metastases", f.extrahepatic),
-        ("metastases_resectable", f.resectable),
-        ("carcinoid_syndrome", f.syndrome),
-    ];
-    for (name, value) in flags {
+    for (name, value) in flags(f) {
         if let Some(v) = value {
             out.push_str(",\"");
             out.push_str(name);
