@@ -461,7 +461,17 @@ fn evaluate_cases(
     // buffer, which it then writes without copying them again.
     let mut json = String::new();
     const BLOCK: usize = 1 << 17;
-    while let Some(doc) = reader.next_document(read)? {
+    loop {
+        let doc = match reader.next_document(read) {
+            Ok(Some(doc)) => doc,
+            Ok(None) => break,
+            Err(e) => {
+                // The lines evaluated before the input failed are written.
+                out.write_all(json.as_bytes())?;
+                out.flush()?;
+                return Err(e.into());
+            }
+        };
         tally.total += 1;
         let Document { line, result } = doc;
         if format.drawing().is_some() {
@@ -629,4 +639,39 @@ fn evaluate_records(
     }
     out.flush()?;
     Ok(tally.status())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic, reason = "test code")]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    /// A reader that gives `text`, then fails (a disk or a pipe that breaks
+    /// part way).
+    struct FailsAfter(io::Cursor<Vec<u8>>);
+
+    impl Read for FailsAfter {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            match self.0.read(buf)? {
+                0 => Err(io::Error::other("the disk went away")),
+                n => Ok(n),
+            }
+        }
+    }
+
+    /// The evaluations made before the input fails are written before the
+    /// error is reported (they wait in a buffer while the input lasts).
+    #[test]
+    fn lines_evaluated_before_a_read_error_are_written() {
+        let line = r#"{"primary_site":"ileum","metastatic":false}"#;
+        let text = format!("{line}\n{line}\n");
+        let mut input = io::BufReader::new(FailsAfter(io::Cursor::new(text.into_bytes())));
+        let mut out = Vec::new();
+        let result = evaluate_cases(&mut input, Format::Json, &mut out);
+        assert!(matches!(result, Err(Failure::Io(_))));
+        let written = String::from_utf8(out).unwrap();
+        let expected = nettx::evaluate_json(line).unwrap();
+        assert_eq!(written, format!("{expected}\n{expected}\n"));
+    }
 }

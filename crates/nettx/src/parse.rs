@@ -239,7 +239,8 @@ impl<'de> Visitor<'de> for SlotSeed {
     type Value = Slot;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
+        // serde_json's own words for Value, so messages stay the same.
+        f.write_str("any valid JSON value")
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Slot, E> {
         Ok(match self.0.kind() {
@@ -252,6 +253,15 @@ impl<'de> Visitor<'de> for SlotSeed {
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Slot, E> {
         Ok(Self::given(Value::Number(v.into())))
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Slot, E> {
+        // As Value does (formats other than JSON may give 128-bit integers).
+        Number::deserialize(de::value::I128Deserializer::<E>::new(v))
+            .map(|n| Self::given(Value::Number(n)))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Slot, E> {
+        Number::deserialize(de::value::U128Deserializer::<E>::new(v))
+            .map(|n| Self::given(Value::Number(n)))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Slot, E> {
         Ok(Self::given(
