@@ -9,7 +9,7 @@ mod support;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use support::BIN;
 
 const PATIENT_ID: &str = "pt-zq-44817";
@@ -22,11 +22,26 @@ fn temp(name: &str) -> std::path::PathBuf {
     dir
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+/// Reads the server's log up to the line announcing where it listens: the
+/// port, the lines read, and the reader of the rest of the log.
+fn announced_port(
+    child: &mut std::process::Child,
+) -> (u16, String, std::io::BufReader<std::process::ChildStderr>) {
+    use std::io::BufRead;
+    let stderr = child.stderr.take().expect("stderr");
+    let mut reader = std::io::BufReader::new(stderr);
+    let mut lines = String::new();
+    loop {
+        let mut line = String::new();
+        let n = reader.read_line(&mut line).expect("read the log");
+        assert!(n > 0, "the server stopped before listening: {lines}");
+        lines.push_str(&line);
+        if let Some(rest) = line.split("listening on http://127.0.0.1:").nth(1) {
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            let port = digits.parse().expect("a port in the announcement");
+            return (port, lines, reader);
+        }
+    }
 }
 
 /// One HTTP/1.1 request; the status and body of the answer.
@@ -79,28 +94,18 @@ fn refuses_a_public_address_without_issuers() {
 #[test]
 fn development_mode_logs_no_patient_data_and_stops_on_sigterm() {
     let dir = temp("dev");
-    let port = free_port();
     let audit = dir.join("audit.jsonl");
+    // Port 0: the server takes a free port and announces it. (Probing a
+    // port picked beforehand raced: a probe can connect to itself when its
+    // own ephemeral port is that port, before the server has bound it.)
     let mut child = Command::new(BIN)
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--audit-log",
-        ])
+        .args(["serve", "--listen", "127.0.0.1:0", "--audit-log"])
         .arg(&audit)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("starts");
-    let started = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "did not listen"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let (port, early_lines, mut log) = announced_port(&mut child);
     let subject = format!("{{\"reference\":\"Patient/{PATIENT_ID}\"}}");
     let record = format!(
         r#"{{"patient":{{"resourceType":"Patient","id":"{PATIENT_ID}","name":[{{"text":"{NAME}"}}]}},
@@ -177,13 +182,8 @@ fn development_mode_logs_no_patient_data_and_stops_on_sigterm() {
         .status()
         .expect("kill")
         .success());
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .expect("stderr")
-        .read_to_string(&mut stderr)
-        .expect("read");
+    let mut stderr = early_lines;
+    log.read_to_string(&mut stderr).expect("read");
     let status = child.wait().expect("exits");
     assert_eq!(status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("DEVELOPMENT MODE"), "{stderr}");
