@@ -32,7 +32,7 @@ pub struct Recommendation {
 
 impl Recommendation {
     /// The entry of this code in the guideline that made it.
-    fn spec(&self) -> &'static CodeSpec {
+    pub(crate) fn spec(&self) -> &'static CodeSpec {
         self.guideline.code(self.code).unwrap_or(self.code.spec())
     }
     /// The recommendation code.

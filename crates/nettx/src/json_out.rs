@@ -9,7 +9,7 @@
 
 use crate::case::Facts;
 use crate::evaluation::{Evaluation, Recommendation, TraceEntry};
-use crate::knowledge::{Guideline, RuleId, WarningSpec};
+use crate::knowledge::{CodeSpec, Guideline, RuleId, WarningSpec};
 use crate::vocab::{Code, Field, Source, WarningCode};
 use std::fmt::{self, Write as _};
 
@@ -136,71 +136,32 @@ impl Fragments {
             write(&mut s);
             s
         };
+        /// One fragment per value of a vocabulary, in its order.
+        fn per<T: Copy>(all: &[T], write: impl Fn(&mut String, T)) -> Vec<String> {
+            all.iter()
+                .map(|&v| {
+                    let mut s = String::new();
+                    write(&mut s, v);
+                    s
+                })
+                .collect()
+        }
         let spec = |c: Code| g.code(c).unwrap_or(c.spec());
         Fragments {
             stamps: stamps(&g.id, &g.version, digest),
-            code_head: Code::ALL
-                .iter()
-                .map(|&c| {
-                    piece(&|out| {
-                        out.push_str("{\"code\":");
-                        string(out, c.as_str());
-                        key(out, false, "category");
-                        string(out, spec(c).category.as_str());
-                        key(out, false, "strength");
-                    })
-                })
-                .collect(),
-            code_mid: Code::ALL
-                .iter()
-                .map(|&c| {
-                    piece(&|out| {
-                        key(out, false, "intent");
-                        string(out, spec(c).intent.as_str());
-                        key(out, false, "urgency");
-                    })
-                })
-                .collect(),
-            code_summary: Code::ALL
-                .iter()
-                .map(|&c| {
-                    piece(&|out| {
-                        key(out, false, "summary");
-                        string(out, &spec(c).summary);
-                        key(out, false, "rationale");
-                    })
-                })
-                .collect(),
-            code_tail: Code::ALL
-                .iter()
-                .map(|&c| {
-                    piece(&|out| {
-                        key(out, false, "sources");
-                        sources(out, &spec(c).sources);
-                        out.push('}');
-                    })
-                })
-                .collect(),
-            rationale: RuleId::ALL
-                .iter()
-                .map(|&r| piece(&|out| string(out, g.rule(r).map(|n| &*n.effect).unwrap_or(""))))
-                .collect(),
-            missing: Field::ALL
-                .iter()
-                .map(|&f| {
-                    piece(&|out| {
-                        out.push_str("{\"field\":");
-                        string(out, f.as_str());
-                        key(out, false, "reason");
-                        string(out, g.missing_reason(f));
-                        out.push('}');
-                    })
-                })
-                .collect(),
-            warnings: WarningCode::ALL
-                .iter()
-                .map(|&w| piece(&|out| warning(out, g.warning(w).unwrap_or(w.spec()))))
-                .collect(),
+            code_head: per(Code::ALL, |out, c| code_head(out, c, spec(c))),
+            code_mid: per(Code::ALL, |out, c| code_mid(out, spec(c))),
+            code_summary: per(Code::ALL, |out, c| code_summary(out, &spec(c).summary)),
+            code_tail: per(Code::ALL, |out, c| code_tail(out, &spec(c).sources)),
+            rationale: per(RuleId::ALL, |out, r| {
+                string(out, g.rule(r).map(|n| &*n.effect).unwrap_or(""))
+            }),
+            missing: per(Field::ALL, |out, f| {
+                missing_item(out, f, g.missing_reason(f))
+            }),
+            warnings: per(WarningCode::ALL, |out, w| {
+                warning(out, g.warning(w).unwrap_or(w.spec()))
+            }),
             entries: Vec::new(),
             details: RuleId::ALL
                 .iter()
@@ -230,19 +191,7 @@ impl Fragments {
                 .collect(),
             trace_head: RuleId::ALL
                 .iter()
-                .map(|&r| {
-                    [true, false].map(|fired| {
-                        piece(&|out| {
-                            out.push_str("{\"rule\":");
-                            string(out, r.as_str());
-                            out.push_str(if fired {
-                                ",\"fired\":true,\"detail\":\""
-                            } else {
-                                ",\"fired\":false,\"detail\":\""
-                            });
-                        })
-                    })
-                })
+                .map(|&r| [true, false].map(|fired| piece(&|out| trace_start(out, r, fired))))
                 .collect(),
         }
     }
@@ -379,26 +328,67 @@ fn recommendation(out: &mut String, f: &Fragments, r: &Recommendation) {
     out.push_str(tail);
 }
 
-/// A recommendation written field by field (for fragments that are
-/// missing, which a guideline built through `assemble` never lacks).
+/// A recommendation written piece by piece, with the writers of its
+/// fragments (for fragments that are missing, which a guideline built
+/// through `assemble` never lacks).
 fn recommendation_slow(out: &mut String, r: &Recommendation) {
-    out.push_str("{\"code\":");
-    string(out, r.code().as_str());
-    key(out, false, "category");
-    string(out, r.category().as_str());
-    key(out, false, "strength");
+    code_head(out, r.code(), r.spec());
     string(out, r.strength().as_str());
-    key(out, false, "intent");
-    string(out, r.intent().as_str());
-    key(out, false, "urgency");
+    code_mid(out, r.spec());
     string(out, r.urgency().as_str());
-    key(out, false, "summary");
-    string(out, r.summary());
-    key(out, false, "rationale");
+    code_summary(out, r.summary());
     string(out, r.rationale());
+    code_tail(out, r.sources());
+}
+
+/// `{"code":…,"category":…,"strength":` (the strength follows).
+fn code_head(out: &mut String, code: Code, spec: &CodeSpec) {
+    out.push_str("{\"code\":");
+    string(out, code.as_str());
+    key(out, false, "category");
+    string(out, spec.category.as_str());
+    key(out, false, "strength");
+}
+
+/// `,"intent":…,"urgency":` (the urgency follows).
+fn code_mid(out: &mut String, spec: &CodeSpec) {
+    key(out, false, "intent");
+    string(out, spec.intent.as_str());
+    key(out, false, "urgency");
+}
+
+/// `,"summary":…,"rationale":` (the rule's rationale follows).
+fn code_summary(out: &mut String, summary: &str) {
+    key(out, false, "summary");
+    string(out, summary);
+    key(out, false, "rationale");
+}
+
+/// `,"sources":[…]}`.
+fn code_tail(out: &mut String, list: &[Source]) {
     key(out, false, "sources");
-    sources(out, r.sources());
+    sources(out, list);
     out.push('}');
+}
+
+/// `{"field":…,"reason":…}`.
+fn missing_item(out: &mut String, field: Field, reason: &str) {
+    out.push_str("{\"field\":");
+    string(out, field.as_str());
+    key(out, false, "reason");
+    string(out, reason);
+    out.push('}');
+}
+
+/// `{"rule":…,"fired":…,"detail":"` (the detail follows).
+fn trace_start(out: &mut String, rule: RuleId, fired: bool) {
+    out.push_str("{\"rule\":");
+    string(out, rule.as_str());
+    out.push_str(if fired {
+        ",\"fired\":true,\"detail\":\""
+    } else {
+        ",\"fired\":false,\"detail\":\""
+    });
 }
 
 fn warning(out: &mut String, w: &WarningSpec) {
@@ -423,13 +413,7 @@ fn trace_entry(out: &mut String, f: &Fragments, e: &TraceEntry) {
     } else if !write_entry(out, f, rule, e.fired(), &e.facts) {
         // No fragments for the rule (never for a guideline built through
         // `assemble`): written from the table.
-        out.push_str("{\"rule\":");
-        string(out, rule.as_str());
-        out.push_str(if e.fired() {
-            ",\"fired\":true,\"detail\":\""
-        } else {
-            ",\"fired\":false,\"detail\":\""
-        });
+        trace_start(out, rule, e.fired());
         let _ = write!(Escaping(out), "{}", e.detail());
         out.push_str("\"}");
     }
@@ -545,13 +529,7 @@ pub(crate) fn write_evaluation(ev: &Evaluation, out: &mut String) {
     list(out, ev.missing(), |out, m| {
         match f.missing.get(m.field().index()) {
             Some(fragment) => out.push_str(fragment),
-            None => {
-                out.push_str("{\"field\":");
-                string(out, m.field().as_str());
-                key(out, false, "reason");
-                string(out, m.reason());
-                out.push('}');
-            }
+            None => missing_item(out, m.field(), m.reason()),
         }
     });
     key(out, false, "warnings");
@@ -679,6 +657,39 @@ mod escape_tests {
             "{prepared} of {}",
             f.entries.len()
         );
+    }
+
+    /// The field-by-field writers (kept for fragments that are missing)
+    /// write what the fragments hold.
+    #[test]
+    fn slow_writers_write_the_fragments() {
+        use super::*;
+        use crate::vocab::Site;
+        let g = Guideline::builtin();
+        let f = g.fragments();
+        let mut recommendations = 0;
+        for site in Site::ALL {
+            for metastatic in [None, Some(true), Some(false)] {
+                let case = crate::Case::builder(*site)
+                    .metastatic(metastatic)
+                    .build()
+                    .unwrap();
+                let ev = crate::evaluate(&case);
+                for r in ev.recommendations() {
+                    let (mut fast, mut slow) = (String::new(), String::new());
+                    recommendation(&mut fast, f, r);
+                    recommendation_slow(&mut slow, r);
+                    assert_eq!(fast, slow);
+                    recommendations += 1;
+                }
+                for m in ev.missing() {
+                    let mut slow = String::new();
+                    missing_item(&mut slow, m.field(), m.reason());
+                    assert_eq!(f.missing[m.field().index()], slow);
+                }
+            }
+        }
+        assert!(recommendations > 10, "{recommendations}");
     }
 
     /// The writer copies wire names without escaping them.
