@@ -223,16 +223,6 @@ impl SlotSeed {
     fn given(v: Value) -> Slot {
         Slot::Given(EntryValue::Json(v))
     }
-
-    /// A wire name read as this field's value, if it is one.
-    fn choice(&self, s: &str) -> Option<FieldValue> {
-        Some(match self.0 {
-            Field::PrimarySite => FieldValue::Site(Site::from_name(s)?),
-            Field::Histology => FieldValue::Histology(Some(Histology::from_name(s)?)),
-            Field::SsaResponse => FieldValue::SsaResponse(Some(SsaResponse::from_name(s)?)),
-            _ => return None,
-        })
-    }
 }
 
 impl<'de> Visitor<'de> for SlotSeed {
@@ -269,13 +259,13 @@ impl<'de> Visitor<'de> for SlotSeed {
         ))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Slot, E> {
-        Ok(match self.choice(v) {
+        Ok(match self.0.read_wire_name(v) {
             Some(read) => Slot::Read(read),
             None => Self::given(Value::String(v.to_owned())),
         })
     }
     fn visit_string<E: de::Error>(self, v: String) -> Result<Slot, E> {
-        Ok(match self.choice(&v) {
+        Ok(match self.0.read_wire_name(&v) {
             Some(read) => Slot::Read(read),
             None => Self::given(Value::String(v)),
         })
@@ -487,6 +477,32 @@ impl Field {
     /// ```
     pub fn read(self, value: EntryValue) -> Result<FieldValue, Error> {
         read_field(self, value)
+    }
+
+    /// For a field of one value of a vocabulary (`primary_site`,
+    /// `histology`, `ssa_response`): the value a text that is one of its
+    /// wire names gives, what [`Self::read`] gives for that text, found
+    /// without building a JSON value. `None` for any other text or field
+    /// (read those with [`Self::read`], which also gives the error).
+    ///
+    /// ```
+    /// use nettx::{EntryValue, Field, FieldValue, Site};
+    /// use serde_json::json;
+    /// assert_eq!(Field::PrimarySite.read_wire_name("ileum"), Some(FieldValue::Site(Site::Ileum)));
+    /// assert_eq!(
+    ///     Field::PrimarySite.read_wire_name("ileum"),
+    ///     Field::PrimarySite.read(EntryValue::Json(json!("ileum"))).ok()
+    /// );
+    /// assert_eq!(Field::PrimarySite.read_wire_name("Ileum"), None);
+    /// assert_eq!(Field::Metastatic.read_wire_name("true"), None);
+    /// ```
+    pub fn read_wire_name(self, name: &str) -> Option<FieldValue> {
+        Some(match self {
+            Field::PrimarySite => FieldValue::Site(Site::from_name(name)?),
+            Field::Histology => FieldValue::Histology(Some(Histology::from_name(name)?)),
+            Field::SsaResponse => FieldValue::SsaResponse(Some(SsaResponse::from_name(name)?)),
+            _ => return None,
+        })
     }
 }
 

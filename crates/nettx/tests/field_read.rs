@@ -151,3 +151,35 @@ fn a_reading_is_what_a_case_holding_the_value_gives() {
     // Both sides of every field were reached.
     assert!(accepted > Field::ALL.len() && refused > Field::ALL.len());
 }
+
+/// A wire name read without a JSON value gives what `Field::read` gives for
+/// that text, for every name of every vocabulary in every field; any other
+/// text or field is left to `read`.
+#[test]
+fn a_wire_name_reads_as_read_reads_it() {
+    let mut names: Vec<&str> = Vec::new();
+    names.extend(Site::ALL.iter().map(|v| v.as_str()));
+    names.extend(Histology::ALL.iter().map(|v| v.as_str()));
+    names.extend(SsaResponse::ALL.iter().map(|v| v.as_str()));
+    names.extend(["", "Ileum", "unknown", "true", "null", " ileum"]);
+    let mut read = 0;
+    for field in Field::ALL {
+        for name in &names {
+            let Some(value) = field.read_wire_name(name) else {
+                continue;
+            };
+            read += 1;
+            assert_eq!(
+                field
+                    .read(EntryValue::Json(Value::String((*name).to_owned())))
+                    .ok(),
+                Some(value),
+                "{field} {name}"
+            );
+        }
+    }
+    assert_eq!(
+        read,
+        Site::ALL.len() + Histology::ALL.len() + SsaResponse::ALL.len()
+    );
+}

@@ -339,13 +339,7 @@ pub(crate) enum Cell {
 /// other field or text (judge it).
 #[inline]
 pub(crate) fn choice_cell(field: Field, text: &str) -> Option<Cell> {
-    let value = match field {
-        Field::PrimarySite => FieldValue::Site(Site::from_name(text)?),
-        Field::Histology => FieldValue::Histology(Some(Histology::from_name(text)?)),
-        Field::SsaResponse => FieldValue::SsaResponse(Some(SsaResponse::from_name(text)?)),
-        _ => return None,
-    };
-    match code_of_value(&value)? {
+    match code_of_value(&field.read_wire_name(text)?)? {
         0 => Some(Cell::Unknown),
         code => Some(Cell::Code(code)),
     }
