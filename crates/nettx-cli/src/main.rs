@@ -452,9 +452,18 @@ fn evaluate_cases(
 ) -> Result<ExitCode, Failure> {
     let mut reader = Reader::new(input, input::CASE);
     let mut tally = Tally::new("case");
-    // Every output but the drawings shows the trace: written during the walk.
-    let read =
-        |bytes: &[u8]| nettx::case_from_json_bytes(bytes).map(|case| nettx::evaluate_traced(&case));
+    // Every output but the drawings shows the trace: written during the
+    // walk for those (a drawing records its own walk).
+    let traced = format.drawing().is_none();
+    let read = |bytes: &[u8]| {
+        nettx::case_from_json_bytes(bytes).map(|case| {
+            if traced {
+                nettx::evaluate_traced(&case)
+            } else {
+                nettx::evaluate(&case)
+            }
+        })
+    };
     let mut pathway = Pathway::new(nettx::Guideline::builtin());
     // The JSON lines of evaluations, collected in one buffer (no allocation
     // per case) and handed over in blocks larger than the writer's own

@@ -102,18 +102,14 @@ pub fn evaluate_traced(case: &Case) -> Evaluation {
 /// [`Error::to_json`] gives the error document of the interface.
 pub fn evaluate_json(case_json: &str) -> Result<String, Error> {
     let case = Case::from_json(case_json)?;
-    Ok(knowledge::Guideline::builtin()
-        .evaluate_traced(&case)
-        .to_json())
+    Ok(evaluate_traced(&case).to_json())
 }
 
 /// Like [`evaluate_json`], for bytes that should be UTF-8 (invalid UTF-8 is a
 /// `parse` error). For callers that read raw input: files, sockets, C strings.
 pub fn evaluate_json_bytes(case_json: &[u8]) -> Result<String, Error> {
     let case = parse::case_from_bytes(case_json)?;
-    Ok(knowledge::Guideline::builtin()
-        .evaluate_traced(&case)
-        .to_json())
+    Ok(evaluate_traced(&case).to_json())
 }
 
 /// Builds a case from field/value pairs, as bindings for other languages
