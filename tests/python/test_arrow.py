@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import decimal
 import json
+import os
 import subprocess
 import sys
 from typing import Any, Dict, Iterator, List, Tuple
@@ -307,6 +308,36 @@ def test_the_row_counts_over_the_whole_stream() -> None:
     assert (info.value.field, info.value.row) == ("primary_site", 11)
 
 
+def test_slices_evaluated_at_once_keep_their_order_and_the_first_error() -> None:
+    # 200,000 rows make four slices of at most 65,536 rows, evaluated one per
+    # core at a time: bad rows in the second and third slices.
+    n = 200_000
+    sites = ["ileum"] * n
+    sites[70_000] = "nowhere"
+    sites[140_000] = "Ileum"
+    sizes = [float(i % 40 + 1) / 10 for i in range(n)]
+    table = pa.table({"case_id": [f"c{i}" for i in range(n)], "primary_site": sites, "tumor_size_cm": sizes})
+    with pytest.raises(nettx.InvalidCaseError) as info:
+        nettx.evaluate_arrow(table)
+    assert (info.value.field, info.value.row) == ("primary_site", 70_000)
+    result = nettx.evaluate_arrow(table, errors="return")
+    out = pa.table(result)
+    assert [b.num_rows for b in out.to_batches()] == [65_536, 65_536, 65_536, n - 3 * 65_536]
+    assert out.column("case_id").to_pylist() == table.column("case_id").to_pylist()
+    failed = [i for i, e in enumerate(out.column("error_field").to_pylist()) if e is not None]
+    assert failed == [70_000, 140_000]
+    # Every other row as evaluate gives it, whichever slice and thread it was in.
+    digests = out.column("case_digest").to_pylist()
+    for i in (0, 65_535, 65_536, 69_999, 131_072, 199_999):
+        assert digests[i] == nettx.evaluate({"primary_site": "ileum", "tumor_size_cm": sizes[i]}).case_digest
+    # Lazily: the slices before the bad one are handed on, then the error.
+    stream = nettx.evaluate_arrow(table, lazy=True)
+    reader = pa.RecordBatchReader.from_stream(stream)
+    assert reader.read_next_batch().num_rows == 65_536
+    with pytest.raises(pa.ArrowInvalid, match="row 70000"):
+        reader.read_next_batch()
+
+
 def test_columns_are_checked_like_keys() -> None:
     with pytest.raises(nettx.InvalidCaseError) as info:
         nettx.evaluate_arrow(pa.table({"primary_site": ["ileum"], "note": ["x"]}))
@@ -470,7 +501,10 @@ def test_a_lazy_stream_evaluates_as_it_is_read() -> None:
     assert stream.metadata["nettx.guideline.digest"] == nettx.GUIDELINE_DIGEST
     reader = pa.RecordBatchReader.from_stream(stream)
     first = reader.read_next_batch()
-    assert pulled == [0] and first.num_rows == 30_000
+    # One slice per core is read and evaluated at once: the first answer
+    # pulls at most that many input batches.
+    assert first.num_rows == 30_000
+    assert pulled == list(range(len(pulled))) and 1 <= len(pulled) <= min(os.cpu_count() or 1, 8)
     got = pa.Table.from_batches([first, *reader], schema=reader.schema)
     assert pulled == [0, 1, 2, 3]
     assert got.equals(want)

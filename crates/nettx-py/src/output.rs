@@ -233,89 +233,115 @@ pub(crate) struct Evaluated {
 /// Builds, evaluates and writes every row of `frame`, on all cores.
 pub(crate) fn evaluate(frame: &Frame, options: Options) -> Evaluated {
     let n = frame.rows.len();
-    let parts = par_ranges(n, |range| {
-        let rows = range.len();
-        let mut p = Part {
-            ok: Vec::with_capacity(rows),
-            in_scope: Vec::with_capacity(rows),
-            urgent: Vec::with_capacity(rows),
-            disease: Vec::with_capacity(rows),
-            lists: LIST_COLUMNS.iter().map(|_| ListPart::new(rows)).collect(),
-            digest: TextPart::new(rows, 64),
-            json: TextPart::new(
-                if options.evaluation_json { rows } else { 0 },
-                if options.evaluation_json { 4096 } else { 0 },
-            ),
-            errors: Vec::new(),
-            cases: Vec::with_capacity(if options.keep_cases { rows } else { 0 }),
-        };
-        for i in range {
-            match frame.row_case(i) {
-                Ok(case) => {
-                    // The trace is written during the walk only when the
-                    // evaluation JSON (which holds it) is asked for.
-                    let ev = if options.evaluation_json {
-                        nettx::evaluate_traced(&case)
-                    } else {
-                        nettx::evaluate(&case)
-                    };
-                    p.ok.push(true);
-                    p.in_scope.push(ev.in_scope());
-                    p.urgent.push(ev.is_urgent());
-                    p.disease
-                        .push(i8::try_from(ev.disease_state().index()).unwrap_or(-1));
-                    for (column, part) in LIST_COLUMNS.iter().zip(p.lists.iter_mut()) {
-                        match column {
-                            ListColumn::Goals => part.push_row(ev.goals().map(|g| g.index())),
-                            ListColumn::Codes => {
-                                part.push_row(ev.recommendations().iter().map(|r| r.code().index()))
-                            }
-                            ListColumn::Strengths => part.push_row(
-                                ev.recommendations().iter().map(|r| r.strength().index()),
-                            ),
-                            ListColumn::Missing => {
-                                part.push_row(ev.missing().map(|m| m.field().index()))
-                            }
-                            ListColumn::Warnings => part.push_row(ev.warnings().map(|w| w.index())),
-                            ListColumn::Preferred => {
-                                part.push_row(ev.preferred().map(|r| r.code().index()))
-                            }
-                        }
-                    }
-                    p.digest.push(&ev.case_digest());
-                    if options.evaluation_json {
-                        p.json.push(&ev.to_json());
-                    }
-                    if options.keep_cases {
-                        p.cases.push(Some(case));
-                    }
-                }
-                Err(e) => {
-                    p.ok.push(false);
-                    p.in_scope.push(false);
-                    p.urgent.push(false);
-                    p.disease.push(-1);
-                    for part in &mut p.lists {
-                        part.push_empty();
-                    }
-                    p.digest.push("");
-                    if options.evaluation_json {
-                        p.json.push("");
-                    }
-                    p.errors.push((i, e));
-                    if options.keep_cases {
-                        p.cases.push(None);
-                    }
-                }
-            }
-        }
-        p
-    });
+    let parts = par_ranges(n, |range| evaluate_part(frame, range, options));
     join(parts, n, options)
 }
 
-/// Joins the parts, in row order, adjusting offsets.
-fn join(parts: Vec<Part>, n: usize, options: Options) -> Evaluated {
+/// Builds, evaluates and writes every row of `frame` on the calling thread
+/// (for callers that run several frames at once).
+pub(crate) fn evaluate_here(frame: &Frame, options: Options) -> Evaluated {
+    let n = frame.rows.len();
+    join(vec![evaluate_part(frame, 0..n, options)], n, options)
+}
+
+/// The rows `range` of `frame`, evaluated and written.
+fn evaluate_part(frame: &Frame, range: std::ops::Range<usize>, options: Options) -> Part {
+    let rows = range.len();
+    let mut p = Part {
+        ok: Vec::with_capacity(rows),
+        in_scope: Vec::with_capacity(rows),
+        urgent: Vec::with_capacity(rows),
+        disease: Vec::with_capacity(rows),
+        lists: LIST_COLUMNS.iter().map(|_| ListPart::new(rows)).collect(),
+        digest: TextPart::new(rows, 64),
+        json: TextPart::new(
+            if options.evaluation_json { rows } else { 0 },
+            if options.evaluation_json { 4096 } else { 0 },
+        ),
+        errors: Vec::new(),
+        cases: Vec::with_capacity(if options.keep_cases { rows } else { 0 }),
+    };
+    for i in range {
+        match frame.row_case(i) {
+            Ok(case) => {
+                // The trace is written during the walk only when the
+                // evaluation JSON (which holds it) is asked for.
+                let ev = if options.evaluation_json {
+                    nettx::evaluate_traced(&case)
+                } else {
+                    nettx::evaluate(&case)
+                };
+                p.ok.push(true);
+                p.in_scope.push(ev.in_scope());
+                p.urgent.push(ev.is_urgent());
+                p.disease
+                    .push(i8::try_from(ev.disease_state().index()).unwrap_or(-1));
+                for (column, part) in LIST_COLUMNS.iter().zip(p.lists.iter_mut()) {
+                    match column {
+                        ListColumn::Goals => part.push_row(ev.goals().map(|g| g.index())),
+                        ListColumn::Codes => {
+                            part.push_row(ev.recommendations().iter().map(|r| r.code().index()))
+                        }
+                        ListColumn::Strengths => {
+                            part.push_row(ev.recommendations().iter().map(|r| r.strength().index()))
+                        }
+                        ListColumn::Missing => {
+                            part.push_row(ev.missing().map(|m| m.field().index()))
+                        }
+                        ListColumn::Warnings => part.push_row(ev.warnings().map(|w| w.index())),
+                        ListColumn::Preferred => {
+                            part.push_row(ev.preferred().map(|r| r.code().index()))
+                        }
+                    }
+                }
+                p.digest.push(&ev.case_digest());
+                if options.evaluation_json {
+                    p.json.push(&ev.to_json());
+                }
+                if options.keep_cases {
+                    p.cases.push(Some(case));
+                }
+            }
+            Err(e) => {
+                p.ok.push(false);
+                p.in_scope.push(false);
+                p.urgent.push(false);
+                p.disease.push(-1);
+                for part in &mut p.lists {
+                    part.push_empty();
+                }
+                p.digest.push("");
+                if options.evaluation_json {
+                    p.json.push("");
+                }
+                p.errors.push((i, e));
+                if options.keep_cases {
+                    p.cases.push(None);
+                }
+            }
+        }
+    }
+    p
+}
+
+/// Joins the parts, in row order, adjusting offsets (a single part is
+/// moved, not copied).
+fn join(mut parts: Vec<Part>, n: usize, options: Options) -> Evaluated {
+    if parts.len() == 1 {
+        if let Some(p) = parts.pop() {
+            return Evaluated {
+                ok: p.ok,
+                in_scope: p.in_scope,
+                urgent: p.urgent,
+                disease: p.disease,
+                lists: p.lists,
+                digest: p.digest,
+                json: p.json,
+                errors: p.errors,
+                cases: p.cases,
+            };
+        }
+    }
     let mut all = Evaluated {
         ok: Vec::with_capacity(n),
         in_scope: Vec::with_capacity(n),

@@ -2,8 +2,9 @@
 //! `cargo run --release -p nettx-tests --example evaluate_loop -- 200000`
 //! (typed), `-- 200000 trace` (typed, reading each evaluation's trace,
 //! which walks the case again), `-- 200000 traced` (`evaluate_traced`, the
-//! trace written during the walk, and read), or `-- 20000 json` (the JSON
-//! round trip, `evaluate_json`).
+//! trace written during the walk, and read), `-- 200000 digest` (typed,
+//! and the case digest), or `-- 20000 json` (the JSON round trip,
+//! `evaluate_json`).
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/conformance");
@@ -41,6 +42,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let mode = std::env::args().nth(2);
     let traced = mode.as_deref() == Some("traced");
+    let digest = mode.as_deref() == Some("digest");
     let trace = traced || mode.as_deref() == Some("trace");
     let start = std::time::Instant::now();
     let mut n = 0usize;
@@ -52,7 +54,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             } else {
                 nettx::evaluate(case)
             });
-            n += if trace {
+            n += if digest {
+                evaluation.case_digest().len()
+            } else if trace {
                 evaluation.trace().len()
             } else {
                 evaluation.recommendations().len()

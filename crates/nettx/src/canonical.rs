@@ -234,6 +234,10 @@ mod tests {
                         let serde = serde_json::to_string(&ViaSerde(&case, with_id)).unwrap();
                         assert_eq!(case_json(&case, with_id), serde);
                     }
+                    assert_eq!(
+                        case_digest(&case),
+                        hex_sha256(case_json(&case, false).as_bytes())
+                    );
                     n += 1;
                 }
             }

@@ -3,9 +3,9 @@
 //!
 //! - [`bridge`]: capsules in and out (the crate's only `unsafe` code);
 //! - [`read`]: Arrow columns into the rows of a [`Frame`](crate::frame::Frame);
-//! - this module: the stream read once, batch by batch, each batch (sliced to
-//!   at most [`CHUNK_ROWS`] rows) evaluated and written as an output batch
-//!   before the next is read, with the interpreter released; the result
+//! - this module: the stream read once, batch by batch, each batch sliced to
+//!   at most [`CHUNK_ROWS`] rows, one slice per core read, evaluated and
+//!   written as an output batch at a time, with the interpreter released; the result
 //!   class [`PyArrowResult`]; and [`python_columns`], the output batches as
 //!   Python columns for pandas (`evaluate_frame`, `ArrowResult.to_pandas`).
 
@@ -24,7 +24,7 @@ use nettx::{DiseaseState, ErrorKind, Field};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyCapsule, PyDict, PyList, PyString, PyTuple};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
 /// Why reading and evaluating a stream stopped.
@@ -36,21 +36,31 @@ enum Failure {
 }
 
 /// Reads the batches of a stream and evaluates them, one output batch (of
-/// at most [`CHUNK_ROWS`] rows) at a time.
+/// at most [`CHUNK_ROWS`] rows) per slice of the input. Several slices are
+/// evaluated at once, one per core, each read, evaluated and written by its
+/// own thread; a lone slice is split over the cores instead. The output
+/// batches are the same either way.
 struct Evaluator {
     reader: bridge::Reader,
     plan: Vec<(usize, Field)>,
-    caches: Vec<read::ColumnCache>,
+    /// The judged strings of each column, one set per worker.
+    caches: Vec<Vec<read::ColumnCache>>,
     options: Options,
     raise: bool,
     /// The input batch being read, and how far.
     pending: Option<(RecordBatch, usize)>,
     /// Rows read before the pending slice (for the rows of errors).
     start: usize,
-    /// Set after an error: the stream ends.
+    /// Output batches evaluated and not yet handed on, in order; after a
+    /// failure its error is last.
+    ready: VecDeque<Result<RecordBatch, Failure>>,
+    /// Set after an error: the stream ends once `ready` is handed on.
     done: bool,
     schema: SchemaRef,
 }
+
+/// Most slices evaluated at once.
+const MAX_WORKERS: usize = 8;
 
 impl Evaluator {
     fn new(
@@ -59,7 +69,12 @@ impl Evaluator {
         options: Options,
         raise: bool,
     ) -> Self {
-        let caches = plan.iter().map(|_| Default::default()).collect();
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |c| c.get())
+            .clamp(1, MAX_WORKERS);
+        let caches = (0..workers)
+            .map(|_| plan.iter().map(|_| Default::default()).collect())
+            .collect();
         Evaluator {
             reader,
             plan,
@@ -68,6 +83,7 @@ impl Evaluator {
             raise,
             pending: None,
             start: 0,
+            ready: VecDeque::new(),
             done: false,
             schema: output::schema(options),
         }
@@ -75,43 +91,127 @@ impl Evaluator {
 
     /// The next output batch: `None` at the end of the input.
     fn next_batch(&mut self) -> Option<Result<RecordBatch, Failure>> {
-        if self.done {
-            return None;
+        if self.ready.is_empty() && !self.done {
+            self.fill();
         }
+        self.ready.pop_front()
+    }
+
+    /// The next slice of the input (with the row it starts at), `None` at
+    /// the end of the input.
+    fn next_slice(&mut self) -> Option<Result<(usize, RecordBatch), Failure>> {
         loop {
             if let Some((batch, offset)) = self.pending.take() {
                 if offset < batch.num_rows() {
                     let len = CHUNK_ROWS.min(batch.num_rows() - offset);
-                    let chunk = batch.slice(offset, len);
+                    let slice = batch.slice(offset, len);
                     self.pending = Some((batch, offset + len));
-                    let result = self.evaluate(&chunk);
+                    let start = self.start;
                     self.start += len;
-                    if result.is_err() {
-                        self.done = true;
-                    }
-                    return Some(result);
+                    return Some(Ok((start, slice)));
                 }
             }
             match self.reader.next()? {
                 Ok(batch) => self.pending = Some((batch, 0)),
-                Err(e) => {
-                    self.done = true;
-                    return Some(Err(Failure::Arrow(e)));
-                }
+                Err(e) => return Some(Err(Failure::Arrow(e))),
             }
         }
     }
 
-    fn evaluate(&mut self, chunk: &RecordBatch) -> Result<RecordBatch, Failure> {
-        let frame = read::read_batch(chunk, &self.plan, &mut self.caches);
-        let mut evaluated = output::evaluate(&frame, self.options);
-        if self.raise {
-            if let Some((row, e)) = evaluated.errors.first() {
-                return Err(Failure::Case(self.start + row, e.clone()));
+    /// Reads up to one slice per worker, evaluates them, and queues their
+    /// output batches in order, up to and including the first failure.
+    fn fill(&mut self) {
+        let mut slices = Vec::with_capacity(self.caches.len());
+        let mut failure = None;
+        while slices.len() < self.caches.len() {
+            match self.next_slice() {
+                Some(Ok(slice)) => slices.push(slice),
+                Some(Err(f)) => {
+                    failure = Some(f);
+                    break;
+                }
+                None => break,
             }
         }
-        output::to_batch(&frame, &mut evaluated, self.options).map_err(Failure::Arrow)
+        if slices.is_empty() && failure.is_none() {
+            self.done = true;
+            return;
+        }
+        let (plan, options, raise) = (&self.plan, self.options, self.raise);
+        let results: Vec<Result<RecordBatch, Failure>> = if slices.len() == 1 {
+            let caches = self.caches.first_mut().map_or(&mut [][..], |c| &mut c[..]);
+            slices
+                .iter()
+                .map(|(start, slice)| {
+                    evaluate_slice(slice, *start, plan, caches, options, raise, true)
+                })
+                .collect()
+        } else {
+            std::thread::scope(|scope| {
+                let mut work = slices.iter().zip(self.caches.iter_mut());
+                let first = work.next();
+                let handles: Vec<_> = work
+                    .map(|((start, slice), caches)| {
+                        scope.spawn(move || {
+                            evaluate_slice(slice, *start, plan, caches, options, raise, false)
+                        })
+                    })
+                    .collect();
+                let mut results = Vec::with_capacity(slices.len());
+                if let Some(((start, slice), caches)) = first {
+                    results.push(evaluate_slice(
+                        slice, *start, plan, caches, options, raise, false,
+                    ));
+                }
+                for h in handles {
+                    match h.join() {
+                        Ok(r) => results.push(r),
+                        // A panic in a worker goes on in the caller, where
+                        // the binding turns it into a Python exception.
+                        Err(payload) => std::panic::resume_unwind(payload),
+                    }
+                }
+                results
+            })
+        };
+        for result in results {
+            let failed = result.is_err();
+            self.ready.push_back(result);
+            if failed {
+                self.done = true;
+                return;
+            }
+        }
+        if let Some(f) = failure {
+            self.ready.push_back(Err(f));
+            self.done = true;
+        }
     }
+}
+
+/// Reads, evaluates and writes one slice of the input (`start`: the row of
+/// the whole stream it begins at); `split` spreads its rows over the cores.
+fn evaluate_slice(
+    slice: &RecordBatch,
+    start: usize,
+    plan: &[(usize, Field)],
+    caches: &mut [read::ColumnCache],
+    options: Options,
+    raise: bool,
+    split: bool,
+) -> Result<RecordBatch, Failure> {
+    let frame = read::read_batch(slice, plan, caches);
+    let mut evaluated = if split {
+        output::evaluate(&frame, options)
+    } else {
+        output::evaluate_here(&frame, options)
+    };
+    if raise {
+        if let Some((row, e)) = evaluated.errors.first() {
+            return Err(Failure::Case(start + row, e.clone()));
+        }
+    }
+    output::to_batch(&frame, &mut evaluated, options).map_err(Failure::Arrow)
 }
 
 /// The evaluator as an Arrow reader, for a lazy stream: a refused row ends
@@ -165,10 +265,10 @@ fn run(
 /// ``data`` is anything with the Arrow PyCapsule interface
 /// (``__arrow_c_stream__`` or ``__arrow_c_array__``): a pyarrow Table,
 /// RecordBatch or RecordBatchReader, a Polars DataFrame, a DuckDB relation, a
-/// pandas DataFrame (pandas 2.2+, with pyarrow). Its stream is read once;
-/// each batch is evaluated (on all cores, with the interpreter released)
-/// before the next is read, in slices of at most 65,536 rows, so memory is
-/// bounded by the batch size plus the result.
+/// pandas DataFrame (pandas 2.2+, with pyarrow). Its stream is read once,
+/// in slices of at most 65,536 rows; one slice per core is read, evaluated
+/// and written at a time (with the interpreter released), so memory is
+/// bounded by a few batches plus the result.
 ///
 /// Columns are named like the case fields (``primary_site`` required, others
 /// unknown when left out; any other column is an error unless
@@ -187,8 +287,8 @@ fn run(
 /// bytes of ``Evaluation.to_json``).
 ///
 /// With ``lazy=True`` nothing is read yet: the result is an ``ArrowStream``
-/// that reads, evaluates and hands on one batch each time its consumer asks
-/// for one (``pyarrow.RecordBatchReader.from_stream``, a Parquet writer,
+/// that reads and evaluates the next slices (one per core) when its consumer
+/// asks for a batch and has none waiting (``pyarrow.RecordBatchReader.from_stream``, a Parquet writer,
 /// DuckDB's ``COPY … TO``), so that input and output pass through in bounded
 /// memory. It can be read once. A refused row then ends the stream with
 /// the consumer's error (pyarrow: ``ArrowInvalid``) saying what
