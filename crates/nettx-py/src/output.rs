@@ -179,7 +179,7 @@ impl ListPart {
 /// Strings of one column's part (digests, JSON), with offsets from 0.
 #[derive(Debug, Default)]
 struct TextPart {
-    bytes: Vec<u8>,
+    text: String,
     offsets: Vec<usize>,
 }
 
@@ -188,13 +188,17 @@ impl TextPart {
         let mut offsets = Vec::with_capacity(rows + 1);
         offsets.push(0);
         TextPart {
-            bytes: Vec::with_capacity(rows * per_row),
+            text: String::with_capacity(rows * per_row),
             offsets,
         }
     }
     fn push(&mut self, s: &str) {
-        self.bytes.extend_from_slice(s.as_bytes());
-        self.offsets.push(self.bytes.len());
+        self.push_with(|text| text.push_str(s));
+    }
+    /// Appends the string `write` writes.
+    fn push_with(&mut self, write: impl FnOnce(&mut String)) {
+        write(&mut self.text);
+        self.offsets.push(self.text.len());
     }
 }
 
@@ -262,7 +266,14 @@ fn evaluate_part(frame: &Frame, range: std::ops::Range<usize>, options: Options)
         cases: Vec::with_capacity(if options.keep_cases { rows } else { 0 }),
     };
     for i in range {
-        match frame.row_case(i) {
+        // The id is in the output's own column; only the evaluation JSON
+        // and kept cases need it in the case.
+        let case = if options.evaluation_json || options.keep_cases {
+            frame.row_case(i)
+        } else {
+            frame.row_case_without_id(i)
+        };
+        match case {
             Ok(case) => {
                 // The trace is written during the walk only when the
                 // evaluation JSON (which holds it) is asked for.
@@ -294,9 +305,9 @@ fn evaluate_part(frame: &Frame, range: std::ops::Range<usize>, options: Options)
                         }
                     }
                 }
-                p.digest.push(&ev.case_digest());
+                p.digest.push_with(|text| ev.write_case_digest(text));
                 if options.evaluation_json {
-                    p.json.push(&ev.to_json());
+                    p.json.push_with(|text| ev.write_json(text));
                 }
                 if options.keep_cases {
                     p.cases.push(Some(case));
@@ -366,7 +377,7 @@ fn join(mut parts: Vec<Part>, n: usize, options: Options) -> Evaluated {
         }
         for (into, from) in [(&mut all.digest, p.digest), (&mut all.json, p.json)] {
             let base = into.offsets.last().copied().unwrap_or(0);
-            into.bytes.extend(from.bytes);
+            into.text.push_str(&from.text);
             into.offsets
                 .extend(from.offsets.iter().skip(1).map(|o| base + *o));
         }
@@ -392,7 +403,7 @@ fn string_array(text: TextPart, valid: Option<NullBuffer>) -> Result<StringArray
         .collect::<Result<Vec<i32>, _>>()?;
     StringArray::try_new(
         OffsetBuffer::new(ScalarBuffer::from(offsets)),
-        Buffer::from_vec(text.bytes),
+        Buffer::from_vec(text.text.into_bytes()),
         valid,
     )
 }

@@ -295,6 +295,20 @@ impl Evaluation {
     pub fn case_digest(&self) -> String {
         crate::canonical::case_digest(&self.case)
     }
+    /// Appends [`Self::case_digest`] (64 lowercase hex digits) to `out`, for
+    /// callers that write many digests into one buffer.
+    ///
+    /// ```
+    /// use nettx::{Case, Site};
+    /// let evaluation = nettx::evaluate(&Case::builder(Site::Ileum).build()?);
+    /// let mut out = String::from("digest ");
+    /// evaluation.write_case_digest(&mut out);
+    /// assert_eq!(out, format!("digest {}", evaluation.case_digest()));
+    /// # Ok::<(), nettx::Error>(())
+    /// ```
+    pub fn write_case_digest(&self, out: &mut String) {
+        crate::canonical::push_case_digest(&self.case, out)
+    }
     /// Whether the guideline covers this case.
     pub fn in_scope(&self) -> bool {
         self.in_scope

@@ -243,6 +243,20 @@ mod tests {
                 (Err(a), Err(b)) => assert_eq!(a, b, "row {i}"),
                 _ => panic!("row {i}: dict gives {want:?}, frame gives {got:?}"),
             }
+            // Without the id: the same case less its id, or the same error
+            // (an over-long id too).
+            match (&want, frame.row_case_without_id(i)) {
+                (Ok(a), Ok(b)) => {
+                    assert_eq!(b.case_id(), None, "row {i}");
+                    assert_eq!(
+                        a.to_builder().case_id(None).build().as_ref(),
+                        Ok(&b),
+                        "row {i}"
+                    );
+                }
+                (Err(a), Err(b)) => assert_eq!(a, &b, "row {i}"),
+                (_, b) => panic!("row {i}: dict gives {want:?}, frame without id gives {b:?}"),
+            }
         }
     }
 

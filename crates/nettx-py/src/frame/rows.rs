@@ -209,17 +209,25 @@ impl Frame {
     }
 
     /// The row's case through the fast typed path, or `None` when the core
-    /// refuses it (its error then comes from [`Frame::row_case`]).
-    pub(crate) fn fast_case(&self, i: usize) -> Option<Case> {
+    /// refuses it (its error then comes from [`Frame::row_case`]). Without
+    /// `with_id` the case has no `case_id` (whose limit is still checked).
+    pub(crate) fn fast_case(&self, i: usize, with_id: bool) -> Option<Case> {
         let row = self.rows.get(i)?;
         if row.bad != 0 {
             return None;
         }
         let c = |f: Field| row.codes.get(f.index()).copied().unwrap_or(0);
-        let case_id = self
+        let id = self
             .case_ids
             .as_ref()
-            .and_then(|ids| ids.get(i).cloned().flatten());
+            .and_then(|ids| ids.get(i))
+            .and_then(Option::as_deref);
+        let case_id = match id {
+            // Refused by the builder: the slow path gives its error.
+            Some(id) if !with_id && id.len() > nettx::MAX_CASE_ID_BYTES => return None,
+            Some(id) if with_id => Some(id.to_owned()),
+            _ => None,
+        };
         CaseBuilder::new()
             .case_id(case_id)
             .primary_site(from_code::<Site>(c(Field::PrimarySite)))
@@ -280,7 +288,17 @@ impl Frame {
 
     /// The row's case, or the error the same case gets as a dict.
     pub(crate) fn row_case(&self, i: usize) -> Result<Case, Error> {
-        match self.fast_case(i) {
+        match self.fast_case(i, true) {
+            Some(case) => Ok(case),
+            None => case_from_values(&self.row_entries(i)),
+        }
+    }
+
+    /// The row's case without its `case_id` (for outputs that take the id
+    /// from the frame, and whose evaluation does not depend on it), or the
+    /// error the same case gets as a dict.
+    pub(crate) fn row_case_without_id(&self, i: usize) -> Result<Case, Error> {
+        match self.fast_case(i, false) {
             Some(case) => Ok(case),
             None => case_from_values(&self.row_entries(i)),
         }
