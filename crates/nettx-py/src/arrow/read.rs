@@ -16,7 +16,7 @@ use arrow_array::types::{
     Decimal128Type, Float16Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type,
     Int8Type, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
 };
-use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_array::{Array, ArrayAccessor, ArrayRef, RecordBatch};
 use arrow_schema::DataType;
 use nettx::{EntryValue, Field, FieldKind};
 use serde_json::{Number, Value};
@@ -142,31 +142,19 @@ pub(crate) fn read_column(
         DataType::Null => {}
         DataType::Boolean if field.kind() == FieldKind::Bool => {
             let values = array.as_boolean();
-            for i in 0..n {
+            // Straight into each row's code (1 false, 2 true; null stays 0).
+            let idx = field.index();
+            for (i, row) in frame.rows.iter_mut().enumerate().take(n) {
                 if values.is_valid(i) {
-                    let code = if values.value(i) { 2 } else { 1 };
-                    frame.set_cell(i, field, Cell::Code(code));
+                    if let Some(slot) = row.codes.get_mut(idx) {
+                        *slot = if values.value(i) { 2 } else { 1 };
+                    }
                 }
             }
         }
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
-            for i in 0..n {
-                if array.is_null(i) {
-                    continue;
-                }
-                let text = match array.data_type() {
-                    DataType::Utf8 => array.as_string::<i32>().value(i),
-                    DataType::LargeUtf8 => array.as_string::<i64>().value(i),
-                    _ => array.as_string_view().value(i),
-                };
-                let cell = if field == Field::CaseId {
-                    Cell::Id(text.to_owned())
-                } else {
-                    cache.text_cell(field, text)
-                };
-                frame.set_cell(i, field, cell);
-            }
-        }
+        DataType::Utf8 => read_strings(frame, field, array.as_string::<i32>(), cache),
+        DataType::LargeUtf8 => read_strings(frame, field, array.as_string::<i64>(), cache),
+        DataType::Utf8View => read_strings(frame, field, array.as_string_view(), cache),
         DataType::Dictionary(_, _) if field != Field::CaseId => {
             let Some(dict) = array.as_any_dictionary_opt() else {
                 return read_values(frame, field, array.as_ref());
@@ -192,6 +180,37 @@ pub(crate) fn read_column(
             read_complications(frame, array, cache);
         }
         _ => read_values(frame, field, array.as_ref()),
+    }
+}
+
+/// A string column (utf8, large_utf8 or utf8_view): a wire name of a
+/// choice field straight into the row's code, any other text judged once
+/// through the column's cache, `case_id` kept as it is.
+fn read_strings<'a, A>(frame: &mut Frame, field: Field, array: A, cache: &mut ColumnCache)
+where
+    A: ArrayAccessor<Item = &'a str>,
+{
+    let idx = field.index();
+    for i in 0..array.len() {
+        if array.is_null(i) {
+            continue;
+        }
+        let text = array.value(i);
+        let cell = if field == Field::CaseId {
+            Cell::Id(text.to_owned())
+        } else {
+            match choice_cell(field, text) {
+                Some(Cell::Code(code)) => {
+                    if let Some(slot) = frame.rows.get_mut(i).and_then(|r| r.codes.get_mut(idx)) {
+                        *slot = code;
+                    }
+                    continue;
+                }
+                Some(Cell::Unknown) => continue,
+                _ => cache.text_cell(field, text),
+            }
+        };
+        frame.set_cell(i, field, cell);
     }
 }
 
