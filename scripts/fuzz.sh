@@ -5,7 +5,7 @@
 #   c_typed        nettx_evaluate on any nettx_case memory, then every accessor
 #   fhir_record    nettx_fhir::map_record (FHIR Bundle or prefetch), evaluation, cards
 # What each asserts: crates/nettx-checks/src/{core_checks,fhir_checks}.rs and
-# crates/nettx-ffi/src/checks.rs.
+# crates/nettx-capi/src/checks.rs.
 #
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]   (default: 30 s each, all four)
 #
@@ -25,7 +25,7 @@
 # To keep a finding as a regression test: fix it, then copy the artifact to
 # fuzz/regressions/TARGET/NAME; `cargo test` replays every file there
 # (crates/nettx-tests/tests/fuzz_regressions.rs, crates/nettx-fhir/tests/fuzz_regressions.rs,
-# crates/nettx-ffi/src/fuzz_regressions.rs).
+# crates/nettx-capi/src/fuzz_regressions.rs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"

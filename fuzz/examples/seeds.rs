@@ -8,8 +8,8 @@
 //! Run from `fuzz/`: `cargo run --example seeds [-- --regressions]`.
 //! It replaces the files it writes and leaves every other file alone.
 
+use nettx_capi::checks::{TypedInput, STRUCT_SIZE};
 use nettx_core::{Complication, Histology, Site, SsaResponse, MAX_CASE_JSON_BYTES};
-use nettx_ffi::checks::{TypedInput, STRUCT_SIZE};
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,8 +1,8 @@
 //! Fuzz target: the typed C API (`nettx_evaluate` on a `nettx_case` decoded
-//! from the bytes, then every accessor; `nettx_ffi::checks::check_c_typed`,
+//! from the bytes, then every accessor; `nettx_capi::checks::check_c_typed`,
 //! whose `TypedInput` documents the byte format).
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    nettx_ffi::checks::check_c_typed(data);
+    nettx_capi::checks::check_c_typed(data);
 });

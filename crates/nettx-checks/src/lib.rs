@@ -17,7 +17,7 @@
 //! invariants; every check panics on a broken invariant, which libFuzzer
 //! reports as a crash and a test as a failure. The checks of the C ABI call
 //! its exported functions, so they live in that crate
-//! (`crates/nettx-ffi/src/checks.rs`, behind its `checks` feature) and build
+//! (`crates/nettx-capi/src/checks.rs`, behind its `checks` feature) and build
 //! on [`core_checks`].
 //!
 //! [`hostile`] and [`replay`] read the repository's shared test data, found

@@ -2,7 +2,7 @@
 //! the regression tests that replay them without libFuzzer through the same
 //! checks (`crates/nettx-tests/tests/fuzz_regressions.rs`,
 //! `crates/nettx-fhir/tests/fuzz_regressions.rs` and the unit tests of
-//! `crates/nettx-ffi`). The fuzz targets themselves read their inputs through
+//! `crates/nettx-capi`). The fuzz targets themselves read their inputs through
 //! libFuzzer.
 
 /// Every file of `fuzz/regressions/<target>/`, as (path, bytes), sorted by

@@ -1,5 +1,7 @@
-//! `include/nettx.h` is what cbindgen makes of this crate, byte for byte, and
-//! its version macros are the crate's version.
+//! `include/nettx.h` is what cbindgen makes of the C ABI this crate's
+//! libraries export (the source of crates/nettx-capi, with this crate's
+//! `cbindgen.toml`), byte for byte, and its version macros are the crate's
+//! version.
 //!
 //! Regenerate the header after changing the C API or `cbindgen.toml`:
 //! `NETTX_UPDATE_HEADER=1 cargo test -p nettx-ffi --test header`.
@@ -8,6 +10,12 @@ use std::path::PathBuf;
 
 fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// crates/nettx-capi, whose source defines the functions, types and constants
+/// this crate's libraries export (read here as cbindgen's input, not compiled).
+fn capi_dir() -> PathBuf {
+    crate_dir().join("../nettx-capi")
 }
 
 fn header_path() -> PathBuf {
@@ -20,7 +28,7 @@ fn generate() -> String {
     let config = cbindgen::Config::from_file(dir.join("cbindgen.toml")).expect("cbindgen.toml");
     let bindings = cbindgen::Builder::new()
         .with_config(config)
-        .with_src(dir.join("src/lib.rs"))
+        .with_src(capi_dir().join("src/lib.rs"))
         .generate()
         .expect("cbindgen generates the header");
     let mut out = Vec::new();
@@ -38,7 +46,7 @@ fn header_is_current() {
     let stored = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         stored == now,
-        "include/nettx.h is out of date with crates/nettx-ffi/src; if the change is intended, regenerate it with\n  NETTX_UPDATE_HEADER=1 cargo test -p nettx-ffi --test header\nand review the diff"
+        "include/nettx.h is out of date with crates/nettx-capi/src; if the change is intended, regenerate it with\n  NETTX_UPDATE_HEADER=1 cargo test -p nettx-ffi --test header\nand review the diff"
     );
 }
 
@@ -62,7 +70,7 @@ fn version_macros_match_cargo_toml() {
         assert_eq!(
             macro_value(&header, name).as_deref(),
             Some(want),
-            "{name} in include/nettx.h (from crates/nettx-ffi/src/lib.rs) does not match the version in Cargo.toml; update the constant in lib.rs and regenerate the header"
+            "{name} in include/nettx.h (from crates/nettx-capi/src/lib.rs) does not match the version in Cargo.toml; update the constant in lib.rs and regenerate the header"
         );
     }
     // NETTX_VERSION is assembled from the three, so it can only be

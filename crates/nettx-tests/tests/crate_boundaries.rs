@@ -9,26 +9,16 @@
 //!   directory of the crate that holds it (the nearest `Cargo.toml` above it);
 //! - a `Cargo.toml` whose targets (`[lib]`, `[[bin]]`, `[[test]]`,
 //!   `[[bench]]`, `[[example]]`) or build script (`build = "…"`) point
-//!   outside that manifest's directory, unless listed in [`ALLOWED_TARGETS`]
-//!   with its reason.
+//!   outside that manifest's directory.
+//!
+//! There are no exceptions: even the C ABI, which libnettx (crates/nettx-ffi)
+//! and the fuzz targets both need, is a crate of its own (`nettx-capi`) that
+//! each depends on.
 //!
 //! Reading data files of the repository (`tests/`, `fuzz/regressions/`) at
 //! run time is not an inclusion and is not looked at.
 
 use std::path::{Component, Path, PathBuf};
-
-/// Cargo targets that may build a source file outside their manifest's
-/// directory: (manifest, path as written, reason). Each is checked to still
-/// exist, so that a stale exception fails too.
-const ALLOWED_TARGETS: &[(&str, &str, &str)] = &[(
-    "fuzz/nettx-ffi-rlib/Cargo.toml",
-    "../../crates/nettx-ffi/src/lib.rs",
-    "the fuzz targets need the C ABI as an rlib, and crates/nettx-ffi builds only \
-     libnettx.so and libnettx.a: an rlib there would be named libnettx.rlib like \
-     the core's, a Cargo output-filename collision on `cargo build` at the \
-     workspace root (cargo issue 6313, 'may become a hard error'); this package, \
-     in the fuzz workspace only, builds the same source as an rlib instead",
-)];
 
 /// Folders never read: build output, and the fuzz inputs (data, many files).
 const SKIPPED_DIRS: &[&str] = &["target", "corpus", "artifacts", "seeds", "regressions"];
@@ -376,14 +366,8 @@ fn no_source_file_is_included_across_crates() {
     // Not vacuous: the walk reached the workspace and the fuzz crate.
     assert!(sources > 100, "only {sources} Rust files read");
     assert!(manifests >= 9, "only {manifests} Cargo.toml files read");
-    let allowed = |e: &Escape| {
-        ALLOWED_TARGETS
-            .iter()
-            .any(|(file, path, _)| e.file == *file && e.path == *path)
-    };
     let wrong: Vec<String> = found
         .iter()
-        .filter(|e| !allowed(e))
         .map(|e| format!("{}:{}: {:?}", e.file, e.line, e.path))
         .collect();
     assert!(
@@ -392,12 +376,6 @@ fn no_source_file_is_included_across_crates() {
          crate and depend on it, as crates/nettx-checks is):\n  {}",
         wrong.join("\n  ")
     );
-    for (file, path, _) in ALLOWED_TARGETS {
-        assert!(
-            found.iter().any(|e| e.file == *file && e.path == *path),
-            "{file} no longer names {path}: remove it from ALLOWED_TARGETS"
-        );
-    }
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! through the core, with the invariants the fuzz targets check
 //! (`nettx_checks::core_checks`, the very checks the fuzz crate runs; they
 //! need no libFuzzer). The C entries replay theirs in
-//! `crates/nettx-ffi/src/fuzz_regressions.rs`.
+//! `crates/nettx-capi/src/fuzz_regressions.rs`.
 
 use nettx_checks::core_checks;
 use nettx_checks::replay::regressions;

@@ -2,9 +2,9 @@
 //! this crate's exported functions exactly as C calls them. Not part of the C
 //! interface: compiled for this crate's unit tests, which replay the saved
 //! inputs (`fuzz_regressions.rs`), and, with the `checks` feature, for the
-//! `c_json` and `c_typed` fuzz targets (`fuzz/`, which build this crate's
-//! source as an rlib: `fuzz/nettx-ffi-rlib`). The core's side of every check
-//! is `nettx_checks::core_checks`.
+//! `c_json` and `c_typed` fuzz targets (`fuzz/`, which depend on this crate
+//! with that feature). The core's side of every check is
+//! `nettx_checks::core_checks`.
 //!
 //! `c_json` ([`check_c_json`]), for any bytes:
 //! - `nettx_evaluate_json_len` on exactly the bytes (embedded NULs included)

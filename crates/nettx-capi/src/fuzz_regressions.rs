@@ -2,8 +2,9 @@
 //! (`fuzz/regressions/c_json/*` and `fuzz/regressions/c_typed/*`) through the
 //! C functions, with the invariants the fuzz targets check
 //! (`crate::checks`, which builds on `nettx_checks::core_checks`; they need
-//! no libFuzzer). A unit-test module, because the shipped crate has no rlib
-//! for an integration test to link.
+//! no libFuzzer). A unit-test module, because `checks` is compiled for this
+//! crate's own tests (an integration test would see it only with the
+//! `checks` feature).
 
 use crate::checks;
 use nettx_checks::replay::regressions;
