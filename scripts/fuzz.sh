@@ -70,11 +70,13 @@ triple=$(rustc -vV | sed -n 's/^host: //p')
 echo "==> building the fuzz targets ($(rustc --version), $triple)"
 cargo fuzz build --sanitizer none --debug-assertions --target "$triple"
 
+# Where cargo put the targets: fuzz/target, or an (absolute) CARGO_TARGET_DIR.
+built=${CARGO_TARGET_DIR:-fuzz/target}
 logs=fuzz/target/fuzz-logs
 mkdir -p "$logs"
 failed=()
 for t in "${targets[@]}"; do
-    bin="fuzz/target/$triple/release/$t"
+    bin="$built/$triple/release/$t"
     corpus="fuzz/corpus/$t"
     artifacts="fuzz/artifacts/$t"
     log="$logs/$t.log"
