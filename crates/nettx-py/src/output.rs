@@ -422,7 +422,7 @@ pub(crate) fn to_batch(
     let mut columns: Vec<ArrayRef> = Vec::with_capacity(16);
 
     let case_ids: StringArray = match &frame.case_ids {
-        Some(ids) => ids.iter().map(|s| s.as_deref()).collect(),
+        Some(ids) => ids.iter().collect(),
         None => StringArray::new_null(n),
     };
     columns.push(Arc::new(case_ids));

@@ -196,19 +196,20 @@ where
             continue;
         }
         let text = array.value(i);
-        let cell = if field == Field::CaseId {
-            Cell::Id(text.to_owned())
-        } else {
-            match choice_cell(field, text) {
-                Some(Cell::Code(code)) => {
-                    if let Some(slot) = frame.rows.get_mut(i).and_then(|r| r.codes.get_mut(idx)) {
-                        *slot = code;
-                    }
-                    continue;
+        if field == Field::CaseId {
+            // Its limit is checked when the row's case is built.
+            frame.set_id(i, text);
+            continue;
+        }
+        let cell = match choice_cell(field, text) {
+            Some(Cell::Code(code)) => {
+                if let Some(slot) = frame.rows.get_mut(i).and_then(|r| r.codes.get_mut(idx)) {
+                    *slot = code;
                 }
-                Some(Cell::Unknown) => continue,
-                _ => cache.text_cell(field, text),
+                continue;
             }
+            Some(Cell::Unknown) => continue,
+            _ => cache.text_cell(field, text),
         };
         frame.set_cell(i, field, cell);
     }

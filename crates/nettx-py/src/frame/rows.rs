@@ -141,6 +141,42 @@ pub(crate) fn complication_item_bits(item: EntryValue) -> Option<u8> {
     }
 }
 
+/// The `case_id` of each row, kept in one buffer (no allocation per row).
+#[derive(Debug, Default)]
+pub(crate) struct CaseIds {
+    text: String,
+    /// Per row: where its id is in `text`, or `None`.
+    spans: Vec<Option<(usize, usize)>>,
+}
+
+impl CaseIds {
+    fn new(rows: usize) -> Self {
+        CaseIds {
+            text: String::new(),
+            spans: vec![None; rows],
+        }
+    }
+
+    fn set(&mut self, i: usize, id: &str) {
+        if let Some(span) = self.spans.get_mut(i) {
+            let start = self.text.len();
+            self.text.push_str(id);
+            *span = Some((start, self.text.len()));
+        }
+    }
+
+    /// Row `i`'s id, if it has one.
+    pub(crate) fn get(&self, i: usize) -> Option<&str> {
+        let (start, end) = (*self.spans.get(i)?)?;
+        self.text.get(start..end)
+    }
+
+    /// Every row's id, in row order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = Option<&str>> + '_ {
+        (0..self.spans.len()).map(|i| self.get(i))
+    }
+}
+
 /// The columns of a DataFrame, read: one [`Row`] per case.
 #[derive(Debug, Default)]
 pub(crate) struct Frame {
@@ -148,7 +184,7 @@ pub(crate) struct Frame {
     pub(crate) present: Vec<Field>,
     pub(crate) rows: Vec<Row>,
     /// `case_id` per row, when there is such a column.
-    pub(crate) case_ids: Option<Vec<Option<String>>>,
+    pub(crate) case_ids: Option<CaseIds>,
     /// The values the core refuses, by (row, field index).
     pub(crate) bad: HashMap<(usize, u8), EntryValue>,
 }
@@ -170,7 +206,7 @@ impl Frame {
             self.present.sort_by_key(|f| f.index());
         }
         if field == Field::CaseId && self.case_ids.is_none() {
-            self.case_ids = Some(vec![None; self.rows.len()]);
+            self.case_ids = Some(CaseIds::new(self.rows.len()));
         }
     }
 
@@ -199,13 +235,21 @@ impl Frame {
                     row.size_is_int = is_int;
                 }
             }
-            Cell::Id(id) => {
-                if let Some(slot) = self.case_ids.as_mut().and_then(|ids| ids.get_mut(i)) {
-                    *slot = Some(id);
-                }
-            }
+            Cell::Id(id) => self.set_id(i, &id),
             Cell::Bad(conv) => self.set_bad(i, field, conv),
         }
+    }
+
+    /// Sets row `i`'s `case_id` (a column of them must be marked present).
+    pub(crate) fn set_id(&mut self, i: usize, id: &str) {
+        if let Some(ids) = self.case_ids.as_mut() {
+            ids.set(i, id);
+        }
+    }
+
+    /// Row `i`'s `case_id`, if it has one.
+    pub(crate) fn case_id(&self, i: usize) -> Option<&str> {
+        self.case_ids.as_ref().and_then(|ids| ids.get(i))
     }
 
     /// The row's case through the fast typed path, or `None` when the core
@@ -217,11 +261,7 @@ impl Frame {
             return None;
         }
         let c = |f: Field| row.codes.get(f.index()).copied().unwrap_or(0);
-        let id = self
-            .case_ids
-            .as_ref()
-            .and_then(|ids| ids.get(i))
-            .and_then(Option::as_deref);
+        let id = self.case_id(i);
         let case_id = match id {
             // Refused by the builder: the slow path gives its error.
             Some(id) if !with_id && id.len() > nettx::MAX_CASE_ID_BYTES => return None,
@@ -261,10 +301,8 @@ impl Frame {
                 };
                 match field {
                     Field::CaseId => EntryValue::Json(
-                        self.case_ids
-                            .as_ref()
-                            .and_then(|ids| ids.get(i).cloned().flatten())
-                            .map_or(Value::Null, Value::String),
+                        self.case_id(i)
+                            .map_or(Value::Null, |id| Value::String(id.to_owned())),
                     ),
                     Field::PrimarySite => name(from_code::<Site>(code).map(Site::as_str)),
                     Field::Histology => name(from_code::<Histology>(code).map(Histology::as_str)),
