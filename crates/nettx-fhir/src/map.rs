@@ -3,15 +3,15 @@
 //! Which code means what is asked of [`crate::table`] only.
 
 use crate::date::Date;
-use crate::model::{CodeableConcept, Component, Extension, Period, Quantity, Reference, Str};
-use crate::read::{parse_error, raw_str, read_record, Res, Resolver, Target};
+use crate::elems::{elem, Who};
+use crate::model::{CodeableConcept, Extension, Quantity, Reference, Str};
+use crate::read::{parse_error, read_record, Res, Resolver, Target};
 use crate::table::{self, Category, Gives, Place, Source as Src};
 use crate::{Mapped, Note};
 use nettx::{
     Case, Complication, Complications, Error, ErrorKind, Field, Histology, Site, SsaResponse,
 };
-use serde::Deserialize;
-use serde_json::value::RawValue;
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt::Display;
 
@@ -21,21 +21,6 @@ fn field_error(field: &str, message: impl Into<String>) -> Error {
 
 fn contradiction(field: Field, message: impl Into<String>) -> Error {
     Error::new(ErrorKind::Contradiction, Some(field.as_str()), message)
-}
-
-/// Reads element `name` of `r` as a `T`; a wrong shape is a `parse` error naming the resource.
-fn elem<'a, T: Deserialize<'a>>(
-    r: &Res<'a>,
-    raw: Option<&'a RawValue>,
-    name: &str,
-) -> Result<Option<T>, Error> {
-    match raw {
-        None => Ok(None),
-        Some(raw) => serde_json::from_str(raw.get()).map(Some).map_err(|e| {
-            let msg: String = e.to_string().chars().take(160).collect();
-            parse_error(format!("{}: {name} is not valid FHIR: {msg}", r.name))
-        }),
-    }
 }
 
 /// Condition.verificationStatus, read.
@@ -186,17 +171,15 @@ impl<'r, 'a> Mapper<'r, 'a> {
             }
             let read = r.rtype == "Condition" || r.rtype == "Observation";
             let mut ok = Err("no subject".to_owned());
-            for raw in [r.raw.subject, r.raw.patient].into_iter().flatten() {
-                let reference = if read {
-                    elem::<Reference<'_>>(r, Some(raw), "subject")?
-                } else {
-                    serde_json::from_str::<Reference<'_>>(raw.get()).ok()
+            for who in [Who::Subject, Who::Patient] {
+                let Some(reference) = r.reference(who, read) else {
+                    continue;
                 };
-                let Some(text) = reference.as_ref().and_then(|x| x.reference.as_deref()) else {
+                let Some(text) = reference? else {
                     ok = Err("subject has no reference".to_owned());
                     continue;
                 };
-                match self.patient_of(text) {
+                match self.patient_of(&text) {
                     Ok(identity) => {
                         agree(identity, r.pos, &mut seen, &names)?;
                         ok = Ok(());
@@ -298,7 +281,7 @@ enum Kind {
 }
 
 /// A Condition, read.
-struct Cond<'a> {
+struct Cond<'r, 'a> {
     pos: usize,
     /// entered-in-error, or not the patient's: already noted.
     ignored: bool,
@@ -307,22 +290,20 @@ struct Cond<'a> {
     ver_note: Option<String>,
     clinical: Option<String>,
     kind: Kind,
-    code: CodeableConcept<'a>,
-    body: Vec<CodeableConcept<'a>>,
-    ext: Vec<Extension<'a>>,
+    code: Cow<'r, CodeableConcept<'a>>,
+    body: Cow<'r, [CodeableConcept<'a>]>,
+    ext: Cow<'r, [Extension<'a>]>,
     /// Whether the primary was used (for kind Primary).
     used: bool,
 }
 
 impl<'r, 'a> Mapper<'r, 'a> {
-    fn read_condition(&mut self, r: &Res<'a>) -> Result<Cond<'a>, Error> {
-        let code: CodeableConcept<'a> = elem(r, r.raw.code, "code")?.unwrap_or_default();
-        let body: Vec<CodeableConcept<'a>> =
-            elem(r, r.raw.bodySite, "bodySite")?.unwrap_or_default();
-        let ext: Vec<Extension<'a>> = elem(r, r.raw.extension, "extension")?.unwrap_or_default();
-        let ver_cc: Option<CodeableConcept<'a>> =
-            elem(r, r.raw.verificationStatus, "verificationStatus")?;
-        let clin_cc: Option<CodeableConcept<'a>> = elem(r, r.raw.clinicalStatus, "clinicalStatus")?;
+    fn read_condition(&mut self, r: &'r Res<'a>) -> Result<Cond<'r, 'a>, Error> {
+        let code = r.code()?.unwrap_or_default();
+        let body = r.body_site()?.unwrap_or_default();
+        let ext = r.extension()?.unwrap_or_default();
+        let ver_cc = r.verification_status()?;
+        let clin_cc = r.clinical_status()?;
         let mut c = Cond {
             pos: r.pos,
             ignored: false,
@@ -399,7 +380,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
     /// Common status gate of Conditions: entered-in-error and subject
     /// (already noted or noted here), verificationStatus (noted). Returns the
     /// verification if the Condition may be read.
-    fn gate(&mut self, c: &Cond<'a>) -> Option<Ver> {
+    fn gate(&mut self, c: &Cond<'r, 'a>) -> Option<Ver> {
         if c.ignored || !self.subject_used(c.pos) {
             return None;
         }
@@ -413,7 +394,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
         }
     }
 
-    fn classify_primary(&mut self, c: &mut Cond<'a>) -> Result<(), Error> {
+    fn classify_primary(&mut self, c: &mut Cond<'r, 'a>) -> Result<(), Error> {
         if c.kind != Kind::Primary {
             return Ok(());
         }
@@ -468,7 +449,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
         }
         let mut body_site: Option<Site> = None;
         let mut body_unread = false;
-        for cc in &c.body {
+        for cc in c.body.iter() {
             for (system, code) in cc.codes() {
                 match table::lookup(Src::ConditionBodySite, system, code) {
                     Some(Gives::BodySite(s)) => {
@@ -551,7 +532,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
         false
     }
 
-    fn use_condition(&mut self, c: &Cond<'a>) -> Result<(), Error> {
+    fn use_condition(&mut self, c: &Cond<'r, 'a>) -> Result<(), Error> {
         if c.kind == Kind::Primary || (c.ignored && c.kind != Kind::OtherCancer) {
             return Ok(());
         }
@@ -630,7 +611,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
         }
     }
 
-    fn secondary_place(c: &Cond<'a>) -> (Place, bool) {
+    fn secondary_place(c: &Cond<'r, 'a>) -> (Place, bool) {
         let mut place = Place::Unspecified;
         let mut c7b = false;
         for (system, code) in c.code.codes() {
@@ -644,7 +625,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
         (place, c7b)
     }
 
-    fn mark_unused_secondary(&mut self, c: &Cond<'a>) {
+    fn mark_unused_secondary(&mut self, c: &Cond<'r, 'a>) {
         let (place, _) = Self::secondary_place(c);
         if place == Place::Liver {
             self.ev.unused_liver = true;
@@ -657,7 +638,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
         }
     }
 
-    fn use_secondary(&mut self, c: &Cond<'a>, r: &Res<'a>, ver: Ver) -> Result<(), Error> {
+    fn use_secondary(&mut self, c: &Cond<'r, 'a>, r: &Res<'a>, ver: Ver) -> Result<(), Error> {
         let (code_place, c7b) = Self::secondary_place(c);
         let owned: Vec<Option<String>> = c
             .ext
@@ -675,7 +656,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
             return Ok(());
         }
         let mut body_place: Option<Place> = None;
-        for cc in &c.body {
+        for cc in c.body.iter() {
             for (system, code) in cc.codes() {
                 if let Some(Gives::SecondaryBodySite(p)) =
                     table::lookup(Src::ConditionBodySite, system, code)
@@ -908,15 +889,14 @@ fn effective(r: &Res<'_>) -> Result<Option<Date>, Error> {
             s.chars().take(40).collect::<String>()
         ))
     };
-    if let Some(raw) = r.raw.effectiveDateTime.or(r.raw.effectiveInstant) {
-        let s = raw_str(raw)
-            .ok_or_else(|| parse_error(format!("{}: effective[x] is not a string", r.name)))?;
+    if let Some(s) = r.effective_text() {
+        let s = s?;
         return Date::parse(&s)
             .map(Some)
             .ok_or_else(|| bad("effective[x]", &s));
     }
-    if let Some(p) = elem::<Period<'_>>(r, r.raw.effectivePeriod, "effectivePeriod")? {
-        if let Some(s) = p.end.or(p.start) {
+    if let Some(p) = r.effective_period()? {
+        if let Some(s) = p.end.as_ref().or(p.start.as_ref()) {
             return Date::parse(&s)
                 .map(Some)
                 .ok_or_else(|| bad("effectivePeriod", &s));
@@ -927,11 +907,7 @@ fn effective(r: &Res<'_>) -> Result<Option<Date>, Error> {
 
 impl<'r, 'a> Mapper<'r, 'a> {
     fn use_observation(&mut self, r: &Res<'a>) -> Result<(), Error> {
-        let status = match r.raw.status {
-            Some(raw) => raw_str(raw)
-                .ok_or_else(|| parse_error(format!("{}: status is not a string", r.name)))?,
-            None => Str::from_static("(none)"),
-        };
+        let status = r.status()?.unwrap_or(Str::from_static("(none)"));
         match status.as_ref() {
             "final" | "amended" | "corrected" => {}
             "entered-in-error" => {
@@ -947,7 +923,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
         if !self.subject_used(r.pos) {
             return Ok(());
         }
-        let code: CodeableConcept<'a> = elem(r, r.raw.code, "code")?.unwrap_or_default();
+        let code = r.code()?.unwrap_or_default();
         let mut gives = None;
         for (system, c) in code.codes() {
             if system == table::CASE_FACT {
@@ -961,7 +937,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
             self.note(r.pos, "its code is not in the mapping table: not read");
             return Ok(());
         };
-        let focus: Vec<Reference<'a>> = elem(r, r.raw.focus, "focus")?.unwrap_or_default();
+        let focus = r.focus()?.unwrap_or_default();
         let owned: Vec<Option<String>> = focus
             .iter()
             .map(|f| f.reference.as_deref().map(str::to_owned))
@@ -973,21 +949,21 @@ impl<'r, 'a> Mapper<'r, 'a> {
         let date = effective(r)?;
         match gives {
             Gives::Size { component } => {
-                let raw = if component {
-                    let comps: Vec<Component<'a>> =
-                        elem(r, r.raw.component, "component")?.unwrap_or_default();
-                    comps
-                        .into_iter()
+                let q: Option<Cow<'_, Quantity<'a>>> = if component {
+                    let comps = r.component()?.unwrap_or_default();
+                    let raw = comps
+                        .iter()
                         .find(|c| {
                             c.code
                                 .codes()
                                 .any(|(s, k)| s == table::LOINC && k == "33728-7")
                         })
-                        .and_then(|c| c.valueQuantity)
+                        .and_then(|c| c.valueQuantity);
+                    elem::<Quantity<'a>>(r, raw, "valueQuantity")?.map(Cow::Owned)
                 } else {
-                    r.raw.valueQuantity
+                    r.value_quantity()?
                 };
-                let Some(q) = elem::<Quantity<'a>>(r, raw, "valueQuantity")? else {
+                let Some(q) = q else {
                     return Err(field_error("tumor_size_cm", format!("{}: a tumour size observation without a valueQuantity (component 33728-7 for 21889-1)", r.name)));
                 };
                 let value = quantity_cm(&q, r, "tumor_size_cm")?;
@@ -999,9 +975,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
                 });
             }
             Gives::Tnm(category, path_code) => {
-                let cc: Option<CodeableConcept<'a>> =
-                    elem(r, r.raw.valueCodeableConcept, "valueCodeableConcept")?;
-                let Some(cc) = cc else {
+                let Some(cc) = r.value_codeable_concept()? else {
                     self.note(
                         r.pos,
                         "a TNM observation without valueCodeableConcept: not used",
@@ -1081,24 +1055,23 @@ impl<'r, 'a> Mapper<'r, 'a> {
                 format!("{}: the case fact {name} needs {what}", r.name),
             )
         };
-        let cc: Option<CodeableConcept<'a>> =
-            elem(r, r.raw.valueCodeableConcept, "valueCodeableConcept")?;
+        let cc = r.value_codeable_concept()?;
         let coded = cc
             .as_ref()
             .and_then(|cc| status_code(cc, table::CASE_FACT))
             .map(str::to_owned);
         if coded.as_deref() == Some("unknown")
-            && r.raw.valueBoolean.is_none()
-            && r.raw.valueQuantity.is_none()
+            && r.value_boolean().is_none()
+            && !r.has_value_quantity()
         {
             self.note(r.pos, format!("{name} unknown: sets nothing"));
             return Ok(());
         }
         let count = [
-            r.raw.valueBoolean.is_some(),
+            r.value_boolean().is_some(),
             cc.is_some(),
-            r.raw.valueQuantity.is_some(),
-            r.raw.other_value.is_some(),
+            r.has_value_quantity(),
+            r.has_other_value(),
         ]
         .iter()
         .filter(|b| **b)
@@ -1108,8 +1081,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
         }
         let value = match field {
             Field::TumorSizeCm => {
-                let q: Option<Quantity<'a>> = elem(r, r.raw.valueQuantity, "valueQuantity")?;
-                let Some(q) = q else {
+                let Some(q) = r.value_quantity()? else {
                     return Err(wrong("a valueQuantity"));
                 };
                 let value = quantity_cm(&q, r, name)?;
@@ -1140,7 +1112,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
                 })?
             }
             _ => {
-                let Some(raw) = r.raw.valueBoolean else {
+                let Some(raw) = r.value_boolean() else {
                     return Err(wrong("a valueBoolean"));
                 };
                 match raw.get() {
@@ -1276,7 +1248,17 @@ fn fact_bool(found: Found<FactValue>) -> Found<bool> {
 
 /// Maps a record's text.
 pub fn map(text: &str) -> Result<Mapped, Error> {
-    let res = read_record(text)?;
+    map_read(read_record(text)?)
+}
+
+/// Maps a record's text read by the general reader only.
+#[cfg(test)]
+pub fn map_general(text: &str) -> Result<Mapped, Error> {
+    map_read(crate::read::read_record_general(text)?)
+}
+
+/// Maps the resources read.
+fn map_read(res: Vec<Res<'_>>) -> Result<Mapped, Error> {
     let mut m = Mapper {
         resolver: Resolver::new(&res),
         res: &res,

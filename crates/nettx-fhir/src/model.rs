@@ -279,7 +279,7 @@ impl<'de, 'c> Visitor<'de> for TopSeed<'c> {
 }
 
 /// Coding.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Coding<'a> {
     #[serde(borrow)]
     pub system: Option<Str<'a>>,
@@ -288,7 +288,7 @@ pub struct Coding<'a> {
 }
 
 /// CodeableConcept.
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Default)]
 pub struct CodeableConcept<'a> {
     #[serde(borrow, default)]
     pub coding: Vec<Coding<'a>>,
@@ -304,14 +304,14 @@ impl CodeableConcept<'_> {
 }
 
 /// Reference.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Reference<'a> {
     #[serde(borrow)]
     pub reference: Option<Str<'a>>,
 }
 
 /// Quantity: the value kept as its JSON text (a decimal, read exactly).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Quantity<'a> {
     #[serde(borrow)]
     pub value: Option<&'a RawValue>,
@@ -324,7 +324,7 @@ pub struct Quantity<'a> {
 }
 
 /// Extension (only the members the mapping reads).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[allow(non_snake_case, reason = "FHIR's element names")]
 pub struct Extension<'a> {
     #[serde(borrow)]
@@ -336,7 +336,7 @@ pub struct Extension<'a> {
 }
 
 /// Observation.component.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[allow(non_snake_case, reason = "FHIR's element names")]
 pub struct Component<'a> {
     #[serde(borrow, default)]
@@ -346,7 +346,7 @@ pub struct Component<'a> {
 }
 
 /// Period.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Period<'a> {
     #[serde(borrow)]
     pub start: Option<Str<'a>>,

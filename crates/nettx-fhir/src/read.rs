@@ -1,6 +1,7 @@
 //! Reading a record: limits, the top level (Bundle or CDS Hooks prefetch
 //! object), the resources in record order, and references between them.
 
+use crate::elems::Elems;
 use crate::model::{EntriesSeed, RawResource, Str, Top, TopSeed, TOO_MANY};
 use crate::{MAX_RECORD_JSON_BYTES, MAX_RESOURCES};
 use nettx::{Error, ErrorKind, MAX_NESTING_DEPTH};
@@ -22,7 +23,38 @@ pub struct Res<'a> {
     /// How outputs name it: `Type/id`, else its `fullUrl`, else `Type #n`.
     pub name: String,
     /// Its elements.
-    pub raw: RawResource<'a>,
+    pub elems: Elems<'a>,
+}
+
+impl<'a> Res<'a> {
+    /// The resource at `pos`, named as outputs name it.
+    pub fn new(
+        pos: usize,
+        rtype: Str<'a>,
+        id: Option<Str<'a>>,
+        full_url: Option<Str<'a>>,
+        elems: Elems<'a>,
+    ) -> Res<'a> {
+        let name = match (&id, &full_url) {
+            (Some(id), _) => {
+                let mut name = String::with_capacity(rtype.len() + 1 + id.len());
+                name.push_str(&rtype);
+                name.push('/');
+                name.push_str(id);
+                name
+            }
+            (None, Some(url)) => url.to_string(),
+            (None, None) => format!("{rtype} #{}", pos + 1),
+        };
+        Res {
+            pos,
+            rtype,
+            id,
+            full_url,
+            name,
+            elems,
+        }
+    }
 }
 
 pub fn parse_error(message: impl Into<String>) -> Error {
@@ -158,32 +190,27 @@ impl<'a> Reader<'a> {
             .ok_or_else(|| parse_error(format!("{} has no resourceType string", where_())))?;
         let id = res.id.and_then(raw_str);
         let pos = self.out.len();
-        let name = match (&id, &full_url) {
-            (Some(id), _) => {
-                let mut name = String::with_capacity(rtype.len() + 1 + id.len());
-                name.push_str(&rtype);
-                name.push('/');
-                name.push_str(id);
-                name
-            }
-            (None, Some(url)) => url.to_string(),
-            (None, None) => format!("{rtype} #{}", pos + 1),
-        };
-        self.out.push(Res {
-            pos,
-            rtype,
-            id,
-            full_url,
-            name,
-            raw: res,
-        });
+        let elems = Elems::Raw(Box::new(res));
+        self.out.push(Res::new(pos, rtype, id, full_url, elems));
         Ok(())
     }
 }
 
 /// Reads a record: a Bundle, or a CDS Hooks prefetch object whose values are
-/// Bundles, single resources or `null`.
+/// Bundles, single resources or `null`. In one pass when it can
+/// ([`crate::onepass`]), else by the general reader.
 pub fn read_record(text: &str) -> Result<Vec<Res<'_>>, Error> {
+    read_checked(text, true)
+}
+
+/// Reads a record by the general reader only (the tests compare the two).
+#[cfg(test)]
+pub fn read_record_general(text: &str) -> Result<Vec<Res<'_>>, Error> {
+    read_checked(text, false)
+}
+
+/// The limits, then the one-pass reader (if `one_pass`), else the general one.
+fn read_checked(text: &str, one_pass: bool) -> Result<Vec<Res<'_>>, Error> {
     if text.len() > MAX_RECORD_JSON_BYTES {
         return Err(parse_error(format!(
             "the record is {} bytes; a record may be at most {MAX_RECORD_JSON_BYTES} bytes of JSON",
@@ -196,6 +223,11 @@ pub fn read_record(text: &str) -> Result<Vec<Res<'_>>, Error> {
         ));
     }
     check_depth(text)?;
+    if one_pass {
+        if let Some(resources) = crate::onepass::read(text) {
+            return Ok(resources);
+        }
+    }
     let mut reader = Reader {
         count: Cell::new(0),
         out: Vec::new(),

@@ -1,0 +1,390 @@
+//! The one-pass reader: a record read straight into resources whose
+//! elements are typed, for records written as FHIR's JSON form writes them
+//! (`resourceType` first in every resource and Bundle).
+//!
+//! It answers only when the general reader ([`crate::read`], elements kept
+//! raw and parsed when the mapping reads them) would read the same
+//! resources, and every element the mapping may read would parse: it gives
+//! up (`None`) on anything else — any JSON error, a limit reached, a
+//! duplicate member, an entry without a resource, `resourceType` not first,
+//! an element of a Condition or Observation (or the `subject`/`patient` of
+//! any resource) that is not of its type — and the general reader then
+//! reads the record and gives the errors and their order. So both ways
+//! answer alike by construction; the one-pass reader only skips the second
+//! parse of the elements, the raw copies and most moves.
+
+use crate::elems::{Elements, Elems};
+use crate::model::Str;
+use crate::read::Res;
+use crate::MAX_RESOURCES;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::fmt;
+
+/// Reads `text` in one pass, or `None` to leave it to the general reader.
+pub fn read(text: &str) -> Option<Vec<Res<'_>>> {
+    let mut sink = Sink {
+        out: Vec::new(),
+        count: 0,
+    };
+    let mut de = serde_json::Deserializer::from_str(text);
+    Record(&mut sink).deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    Some(sink.out)
+}
+
+/// The error that makes the reader give up (its text is never shown).
+fn give_up<E: de::Error>() -> E {
+    E::custom("left to the general reader")
+}
+
+/// The resources read so far, and how many (across the record).
+struct Sink<'de> {
+    out: Vec<Res<'de>>,
+    count: usize,
+}
+
+impl<'de> Sink<'de> {
+    fn count_one<E: de::Error>(&mut self) -> Result<(), E> {
+        self.count += 1;
+        if self.count > MAX_RESOURCES {
+            return Err(give_up());
+        }
+        Ok(())
+    }
+}
+
+/// The record: a Bundle (`resourceType` first) or a prefetch object.
+struct Record<'s, 'de>(&'s mut Sink<'de>);
+
+impl<'de> DeserializeSeed<'de> for Record<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Record<'_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a FHIR Bundle or a CDS Hooks prefetch object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let Some(first) = map.next_key::<Str<'de>>()? else {
+            return Ok(());
+        };
+        if first == "resourceType" {
+            let rtype = map.next_value::<Str<'de>>()?;
+            if rtype != "Bundle" {
+                return Err(give_up());
+            }
+            return bundle(map, self.0);
+        }
+        // A prefetch object: every value null, a resource or a Bundle.
+        let mut keys: Vec<Str<'de>> = Vec::with_capacity(4);
+        let mut key = first;
+        loop {
+            if key == "resourceType" || keys.contains(&key) {
+                return Err(give_up());
+            }
+            map.next_value_seed(Prefetched(&mut *self.0))?;
+            keys.push(key);
+            match map.next_key::<Str<'de>>()? {
+                Some(k) => key = k,
+                None => return Ok(()),
+            }
+        }
+    }
+}
+
+/// The rest of a Bundle, after its `resourceType`: the entries read, other
+/// members skipped (each at most once).
+fn bundle<'de, A: MapAccess<'de>>(mut map: A, sink: &mut Sink<'de>) -> Result<(), A::Error> {
+    let mut members: Vec<Str<'de>> = Vec::new();
+    let mut entries = false;
+    while let Some(key) = map.next_key::<Str<'de>>()? {
+        if key == "resourceType" {
+            return Err(give_up());
+        }
+        if key == "entry" {
+            if entries {
+                return Err(give_up());
+            }
+            entries = true;
+            map.next_value_seed(Entries(&mut *sink))?;
+            continue;
+        }
+        if members.contains(&key) {
+            return Err(give_up());
+        }
+        map.next_value::<IgnoredAny>()?;
+        members.push(key);
+    }
+    Ok(())
+}
+
+/// A value of a prefetch object: null, a Bundle or one resource.
+struct Prefetched<'s, 'de>(&'s mut Sink<'de>);
+
+impl<'de> DeserializeSeed<'de> for Prefetched<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Prefetched<'_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("null, a FHIR resource or a Bundle")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        match map.next_key::<Str<'de>>()? {
+            Some(k) if k == "resourceType" => {}
+            _ => return Err(give_up()),
+        }
+        let rtype = map.next_value::<Str<'de>>()?;
+        if rtype == "Bundle" {
+            return bundle(map, self.0);
+        }
+        // One resource: the general reader refuses any member twice in it.
+        self.0.count_one()?;
+        let mut reader = Resource::new();
+        reader.mark(0)?;
+        reader.set_type(rtype);
+        let mut keys: Vec<Str<'de>> = Vec::with_capacity(16);
+        while let Some(key) = map.next_key::<Str<'de>>()? {
+            if key == "resourceType" || keys.contains(&key) {
+                return Err(give_up());
+            }
+            reader.member(&key, &mut map)?;
+            keys.push(key);
+        }
+        let pos = self.0.out.len();
+        let res = reader.finish(pos, None)?;
+        self.0.out.push(res);
+        Ok(())
+    }
+}
+
+/// The entries of a Bundle.
+struct Entries<'s, 'de>(&'s mut Sink<'de>);
+
+impl<'de> DeserializeSeed<'de> for Entries<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Entries<'_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of Bundle entries")
+    }
+    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
+        while let Some(()) = seq.next_element_seed(Entry(&mut *self.0))? {
+            self.0.count_one()?;
+        }
+        Ok(())
+    }
+}
+
+/// One entry: its `fullUrl` and its resource (which it must have).
+struct Entry<'s, 'de>(&'s mut Sink<'de>);
+
+impl<'de> DeserializeSeed<'de> for Entry<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Entry<'_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Bundle entry")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut full_url: Option<Option<Str<'de>>> = None;
+        let mut resource: Option<Resource<'de>> = None;
+        while let Some(key) = map.next_key::<Str<'de>>()? {
+            match key.as_ref() {
+                "fullUrl" => {
+                    if full_url.is_some() {
+                        return Err(give_up());
+                    }
+                    full_url = Some(map.next_value::<Option<Str<'de>>>()?);
+                }
+                "resource" => {
+                    if resource.is_some() {
+                        return Err(give_up());
+                    }
+                    resource = Some(map.next_value_seed(Resource::new())?);
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        let Some(resource) = resource else {
+            return Err(give_up());
+        };
+        let pos = self.0.out.len();
+        let res = resource.finish(pos, full_url.flatten())?;
+        self.0.out.push(res);
+        Ok(())
+    }
+}
+
+/// What the mapping reads of a resource of this type.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// `resourceType` not seen yet: read what a Condition or an Observation needs.
+    Unknown,
+    Condition,
+    Observation,
+    /// Only `subject` and `patient`.
+    Other,
+}
+
+/// A resource being read.
+struct Resource<'de> {
+    rtype: Option<Str<'de>>,
+    id: Option<Str<'de>>,
+    kind: Kind,
+    /// The elements the general reader keeps, each seen at most once.
+    seen: u32,
+    elements: Elements<'de>,
+}
+
+/// The elements the general reader keeps (`RawResource`), by bit.
+const KEPT: [&str; 19] = [
+    "resourceType",
+    "id",
+    "subject",
+    "patient",
+    "code",
+    "bodySite",
+    "extension",
+    "clinicalStatus",
+    "verificationStatus",
+    "status",
+    "focus",
+    "valueQuantity",
+    "valueCodeableConcept",
+    "valueBoolean",
+    "component",
+    "effectiveDateTime",
+    "effectivePeriod",
+    "effectiveInstant",
+    "effectiveTiming",
+];
+
+impl<'de> Resource<'de> {
+    fn new() -> Resource<'de> {
+        Resource {
+            rtype: None,
+            id: None,
+            kind: Kind::Unknown,
+            seen: 0,
+            elements: Elements::default(),
+        }
+    }
+
+    fn set_type(&mut self, rtype: Str<'de>) {
+        self.kind = match rtype.as_ref() {
+            "Condition" => Kind::Condition,
+            "Observation" => Kind::Observation,
+            _ => Kind::Other,
+        };
+        self.rtype = Some(rtype);
+    }
+
+    fn mark<E: de::Error>(&mut self, bit: usize) -> Result<(), E> {
+        let b = 1u32 << bit;
+        if self.seen & b != 0 {
+            return Err(give_up());
+        }
+        self.seen |= b;
+        Ok(())
+    }
+
+    /// Reads (or skips) the value of member `key`.
+    fn member<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        let Some(bit) = KEPT.iter().position(|k| *k == key) else {
+            map.next_value::<IgnoredAny>()?;
+            if key.starts_with("value") {
+                self.elements.other_value = true;
+            }
+            return Ok(());
+        };
+        self.mark(bit)?;
+        if bit == 0 {
+            let rtype = map.next_value::<Str<'de>>()?;
+            self.set_type(rtype);
+            return Ok(());
+        }
+        let kind = self.kind;
+        let condition = matches!(kind, Kind::Unknown | Kind::Condition);
+        let observation = matches!(kind, Kind::Unknown | Kind::Observation);
+        let e = &mut self.elements;
+        match bit {
+            1 => self.id = Some(map.next_value()?),
+            2 => e.subject = Some(map.next_value()?),
+            3 => e.patient = Some(map.next_value()?),
+            4 if condition || observation => e.code = Some(map.next_value()?),
+            5 if condition => e.body_site = Some(map.next_value()?),
+            6 if condition => e.extension = Some(map.next_value()?),
+            7 if condition => e.clinical_status = Some(map.next_value()?),
+            8 if condition => e.verification_status = Some(map.next_value()?),
+            9 if observation => e.status = Some(map.next_value()?),
+            10 if observation => e.focus = Some(map.next_value()?),
+            11 if observation => e.value_quantity = Some(map.next_value()?),
+            12 if observation => e.value_codeable_concept = Some(map.next_value()?),
+            13 if observation => e.value_boolean = Some(map.next_value()?),
+            14 if observation => e.component = Some(map.next_value()?),
+            15 if observation => e.effective_date_time = Some(map.next_value()?),
+            16 if observation => e.effective_period = Some(map.next_value()?),
+            17 if observation => e.effective_instant = Some(map.next_value()?),
+            _ => {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The resource at `pos`; it must have a `resourceType`.
+    fn finish<E: de::Error>(self, pos: usize, full_url: Option<Str<'de>>) -> Result<Res<'de>, E> {
+        let Some(rtype) = self.rtype else {
+            return Err(give_up());
+        };
+        let elems = match self.kind {
+            Kind::Condition | Kind::Observation => Elems::Read(Box::new(self.elements)),
+            _ => Elems::Refs(self.elements.subject, self.elements.patient),
+        };
+        Ok(Res::new(pos, rtype, self.id, full_url, elems))
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Resource<'de> {
+    type Value = Resource<'de>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Resource<'de> {
+    type Value = Resource<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a FHIR resource (a JSON object)")
+    }
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Self::Value, A::Error> {
+        while let Some(key) = map.next_key::<Str<'de>>()? {
+            self.member(&key, &mut map)?;
+        }
+        Ok(self)
+    }
+}
