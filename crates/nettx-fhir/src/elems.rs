@@ -59,7 +59,7 @@ pub fn elem<'a, T: Deserialize<'a>>(
         None => Ok(None),
         Some(raw) => serde_json::from_str(raw.get()).map(Some).map_err(|e| {
             let msg: String = e.to_string().chars().take(160).collect();
-            parse_error(format!("{}: {name} is not valid FHIR: {msg}", r.name))
+            parse_error(format!("{}: {name} is not valid FHIR: {msg}", r.name()))
         }),
     }
 }
@@ -175,7 +175,7 @@ impl<'a> Res<'a> {
             Elems::Raw(raw) => match raw.status {
                 Some(raw) => raw_str(raw)
                     .map(Some)
-                    .ok_or_else(|| parse_error(format!("{}: status is not a string", self.name))),
+                    .ok_or_else(|| parse_error(format!("{}: status is not a string", self.name()))),
                 None => Ok(None),
             },
             Elems::Read(e) => Ok(e.status.clone()),
@@ -199,7 +199,7 @@ impl<'a> Res<'a> {
             Elems::Raw(raw) => {
                 let raw = raw.effectiveDateTime.or(raw.effectiveInstant)?;
                 Some(raw_str(raw).ok_or_else(|| {
-                    parse_error(format!("{}: effective[x] is not a string", self.name))
+                    parse_error(format!("{}: effective[x] is not a string", self.name()))
                 }))
             }
             Elems::Read(e) => e

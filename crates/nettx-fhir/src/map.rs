@@ -15,6 +15,15 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt::Display;
 
+/// The parts as one string (a note), allocated once.
+fn concat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        out.push_str(p);
+    }
+    out
+}
+
 fn field_error(field: &str, message: impl Into<String>) -> Error {
     Error::new(ErrorKind::Field, Some(field), message)
 }
@@ -93,7 +102,7 @@ struct Mapper<'r, 'a> {
     resolver: Resolver<'r>,
     notes: Vec<(usize, String)>,
     /// Whether each resource's subject names the record's patient.
-    subject_ok: Vec<Result<(), String>>,
+    subject_ok: Vec<Result<(), Cow<'static, str>>>,
     /// Another cancer's Condition, if any.
     other_cancer: Option<usize>,
     /// The one patient every Patient and subject reference names, if any.
@@ -118,14 +127,15 @@ impl<'r, 'a> Mapper<'r, 'a> {
         self.notes.push((pos, note.into()));
     }
 
-    fn name(&self, pos: usize) -> &str {
-        self.res.get(pos).map_or("?", |r| r.name.as_str())
+    fn name(&self, pos: usize) -> String {
+        self.res.get(pos).map_or_else(|| "?".to_owned(), Res::name)
     }
 
     /// The patient named by a reference, if it names one.
-    fn patient_of(&self, reference: &str) -> Result<String, String> {
+    fn patient_of(&self, reference: &str) -> Result<Cow<'r, str>, String> {
+        let res: &'r [Res<'a>] = self.res;
         match self.resolver.resolve(reference) {
-            Target::InRecord(i) => match self.res.get(i) {
+            Target::InRecord(i) => match res.get(i) {
                 Some(p) if p.rtype == "Patient" => Ok(patient_identity(p)),
                 Some(other) => Err(format!(
                     "subject {reference} is a {}, not the patient",
@@ -133,7 +143,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
                 )),
                 None => Err(format!("subject {reference} resolves to nothing")),
             },
-            Target::Named(t, id) if t == "Patient" => Ok(id),
+            Target::Named(t, id) if t == "Patient" => Ok(Cow::Owned(id)),
             Target::Named(t, _) => Err(format!("subject {reference} is a {t}, not the patient")),
             Target::Nothing => Err(format!(
                 "subject {reference} resolves to nothing in the record"
@@ -143,10 +153,10 @@ impl<'r, 'a> Mapper<'r, 'a> {
 
     /// Every Patient and every subject/patient reference must name one patient.
     fn check_patient(&mut self) -> Result<(), Error> {
-        let mut seen: Option<(String, usize)> = None;
-        let agree = |identity: String,
+        let mut seen: Option<(Cow<'r, str>, usize)> = None;
+        let agree = |identity: Cow<'r, str>,
                      pos: usize,
-                     seen: &mut Option<(String, usize)>,
+                     seen: &mut Option<(Cow<'r, str>, usize)>,
                      names: &dyn Fn(usize) -> String|
          -> Result<(), Error> {
             match seen {
@@ -163,20 +173,21 @@ impl<'r, 'a> Mapper<'r, 'a> {
                 Some(_) => Ok(()),
             }
         };
-        let names = |pos: usize| self.name(pos).to_owned();
+        let names = |pos: usize| self.name(pos);
         let mut subject_ok = Vec::with_capacity(self.res.len());
-        for r in self.res {
+        let res: &'r [Res<'a>] = self.res;
+        for r in res {
             if r.rtype == "Patient" {
                 agree(patient_identity(r), r.pos, &mut seen, &names)?;
             }
             let read = r.rtype == "Condition" || r.rtype == "Observation";
-            let mut ok = Err("no subject".to_owned());
+            let mut ok = Err(Cow::Borrowed("no subject"));
             for who in [Who::Subject, Who::Patient] {
                 let Some(reference) = r.reference(who, read) else {
                     continue;
                 };
                 let Some(text) = reference? else {
-                    ok = Err("subject has no reference".to_owned());
+                    ok = Err(Cow::Borrowed("subject has no reference"));
                     continue;
                 };
                 match self.patient_of(&text) {
@@ -184,13 +195,13 @@ impl<'r, 'a> Mapper<'r, 'a> {
                         agree(identity, r.pos, &mut seen, &names)?;
                         ok = Ok(());
                     }
-                    Err(why) => ok = Err(why),
+                    Err(why) => ok = Err(Cow::Owned(why)),
                 }
             }
             subject_ok.push(ok);
         }
         self.subject_ok = subject_ok;
-        self.patient = seen.map(|(identity, _)| identity);
+        self.patient = seen.map(|(identity, _)| identity.into_owned());
         Ok(())
     }
 
@@ -244,7 +255,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
                 "Condition" => {}
                 "Patient" => {}
                 other => {
-                    let note = format!("a {other} is not read by the mapping");
+                    let note = concat(&["a ", other, " is not read by the mapping"]);
                     self.note(r.pos, note);
                 }
             }
@@ -253,10 +264,10 @@ impl<'r, 'a> Mapper<'r, 'a> {
     }
 }
 
-fn patient_identity(p: &Res<'_>) -> String {
+fn patient_identity<'r>(p: &'r Res<'_>) -> Cow<'r, str> {
     match &p.id {
-        Some(id) => id.to_string(),
-        None => format!("#{}", p.pos),
+        Some(id) => Cow::Borrowed(id),
+        None => Cow::Owned(format!("#{}", p.pos)),
     }
 }
 
@@ -438,7 +449,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
                             Field::PrimarySite,
                             format!(
                                 "{}: its codes name two sites, {a} and {b}; correct the Condition",
-                                r.name
+                                r.name()
                             ),
                         ));
                     }
@@ -455,7 +466,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
                     Some(Gives::BodySite(s)) => {
                         if let Some(b) = body_site {
                             if b != s {
-                                return Err(contradiction(Field::PrimarySite, format!("{}: its bodySite names two sites, {b} and {s}; correct the Condition", r.name)));
+                                return Err(contradiction(Field::PrimarySite, format!("{}: its bodySite names two sites, {b} and {s}; correct the Condition", r.name())));
                             }
                         }
                         body_site = Some(s);
@@ -466,7 +477,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
         }
         if let (Some(a), Some(b)) = (code_site, body_site) {
             if a != b {
-                return Err(contradiction(Field::PrimarySite, format!("{}: its ICD-10-CM code names the site {a} but its bodySite names {b}; correct the Condition", r.name)));
+                return Err(contradiction(Field::PrimarySite, format!("{}: its ICD-10-CM code names the site {a} but its bodySite names {b}; correct the Condition", r.name())));
             }
         }
         let (morph, morph_note) = morphology(&c.ext, r)?;
@@ -495,7 +506,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
                         "{} names the primary site {} but {} names {site}; a record holds one primary NET, correct one of them",
                         self.name(first.pos),
                         first.site,
-                        r.name
+                        r.name()
                     ),
                 ));
             }
@@ -509,7 +520,13 @@ impl<'r, 'a> Mapper<'r, 'a> {
 
     /// Whether unlinked evidence may be used; notes it when not. `links`:
     /// the focus or condition-related references of the resource.
-    fn linked(&mut self, pos: usize, links: &[Option<&str>], always: bool) -> bool {
+    fn linked<L>(
+        &mut self,
+        pos: usize,
+        links: &[L],
+        link: impl Fn(&L) -> Option<&str>,
+        always: bool,
+    ) -> bool {
         if always {
             // C7B.0x names a carcinoid: always used, whatever it links to (the contract).
             return true;
@@ -522,7 +539,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
             }
             return true;
         }
-        if links.iter().any(|l| self.names_primary(*l)) {
+        if links.iter().any(|l| self.names_primary(link(l))) {
             return true;
         }
         self.note(
@@ -650,8 +667,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
                     .and_then(|x| x.reference.map(Str::into_owned))
             })
             .collect();
-        let refs: Vec<Option<&str>> = owned.iter().map(|o| o.as_deref()).collect();
-        if !self.linked(c.pos, &refs, c7b) {
+        if !self.linked(c.pos, &owned, |o| o.as_deref(), c7b) {
             self.mark_unused_secondary(c);
             return Ok(());
         }
@@ -682,7 +698,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
                 } else {
                     Field::ExtrahepaticMetastases
                 };
-                return Err(contradiction(field, format!("{}: its code names a secondary in the {} but its bodySite names the {}; correct the Condition", r.name, code.as_str(), b.as_str())));
+                return Err(contradiction(field, format!("{}: its code names a secondary in the {} but its bodySite names the {}; correct the Condition", r.name(), code.as_str(), b.as_str())));
             }
             (code, _) => code,
         };
@@ -747,7 +763,7 @@ fn morphology(
         let cc: CodeableConcept<'_> = serde_json::from_str(raw.get()).map_err(|err| {
             parse_error(format!(
                 "{}: the morphology extension is not a CodeableConcept: {err}",
-                r.name
+                r.name()
             ))
         })?;
         for (system, code) in cc.codes() {
@@ -772,7 +788,7 @@ fn quantity_cm(q: &Quantity<'_>, r: &Res<'_>, field: &str) -> Result<f64, Error>
             field,
             format!(
                 "{}: the size has no value; give valueQuantity.value in cm or mm",
-                r.name
+                r.name()
             ),
         ));
     };
@@ -781,7 +797,7 @@ fn quantity_cm(q: &Quantity<'_>, r: &Res<'_>, field: &str) -> Result<f64, Error>
         let shown: String = text.chars().take(40).collect();
         return Err(field_error(
             field,
-            format!("{}: the size value is not a number, got {shown}", r.name),
+            format!("{}: the size value is not a number, got {shown}", r.name()),
         ));
     }
     let unit = match (q.system.as_deref(), q.code.as_deref()) {
@@ -798,7 +814,7 @@ fn quantity_cm(q: &Quantity<'_>, r: &Res<'_>, field: &str) -> Result<f64, Error>
                 field,
                 format!(
                     "{}: the size is in `{shown}`{sys}; only UCUM cm and mm are read",
-                    r.name
+                    r.name()
                 ),
             ));
         }
@@ -814,18 +830,22 @@ fn quantity_cm(q: &Quantity<'_>, r: &Res<'_>, field: &str) -> Result<f64, Error>
             None => (text, "0"),
         };
         match exp.trim_start_matches('+').parse::<i64>() {
-            Ok(e) => format!("{mantissa}e{}", e.saturating_sub(1)).parse::<f64>(),
+            Ok(e) => parse_scaled(mantissa, e.saturating_sub(1)),
             Err(_) => text.parse::<f64>().map(|v| v / 10.0),
         }
     };
-    let v = value
-        .map_err(|_| field_error(field, format!("{}: the size value is not a number", r.name)))?;
+    let v = value.map_err(|_| {
+        field_error(
+            field,
+            format!("{}: the size value is not a number", r.name()),
+        )
+    })?;
     if !(nettx::MIN_TUMOR_SIZE_CM..=nettx::MAX_TUMOR_SIZE_CM).contains(&v) {
         return Err(field_error(
             field,
             format!(
                 "{}: the size is {v} cm; tumor_size_cm must be between {} and {} cm",
-                r.name,
+                r.name(),
                 nettx::MIN_TUMOR_SIZE_CM,
                 nettx::MAX_TUMOR_SIZE_CM
             ),
@@ -834,8 +854,22 @@ fn quantity_cm(q: &Quantity<'_>, r: &Res<'_>, field: &str) -> Result<f64, Error>
     Ok(v)
 }
 
+/// `{mantissa}e{exp}` read as a double (written on the stack when short).
+fn parse_scaled(mantissa: &str, exp: i64) -> Result<f64, std::num::ParseFloatError> {
+    use std::io::Write;
+    let mut buf = [0u8; 64];
+    let mut rest = &mut buf[..];
+    if write!(rest, "{mantissa}e{exp}").is_ok() {
+        let len = 64 - rest.len();
+        if let Some(Ok(text)) = buf.get(..len).map(std::str::from_utf8) {
+            return text.parse();
+        }
+    }
+    format!("{mantissa}e{exp}").parse()
+}
+
 /// Reads an AJCC/UICC category code: prefix (c, p, yc, yp, r), letter, value, subcategory.
-fn tnm_code(code: &str) -> Option<(Category, bool, String)> {
+fn tnm_code(code: &str) -> Option<(Category, bool, &str)> {
     let (pathological, rest) = if let Some(r) = code.strip_prefix("yp") {
         (true, r)
     } else if let Some(r) = code.strip_prefix("yc") {
@@ -866,7 +900,7 @@ fn tnm_code(code: &str) -> Option<(Category, bool, String)> {
     }
     let sub_ok =
         sub.is_empty() || (sub.len() == 1 && matches!(sub, "a" | "b" | "c" | "d")) || sub == "mi";
-    sub_ok.then(|| (category, pathological, main.to_owned()))
+    sub_ok.then_some((category, pathological, main))
 }
 
 fn tnm_value(category: Category, main: &str) -> Option<Tnm> {
@@ -885,7 +919,7 @@ fn effective(r: &Res<'_>) -> Result<Option<Date>, Error> {
     let bad = |what: &str, s: &str| {
         parse_error(format!(
             "{}: {what} `{}` is not a FHIR date",
-            r.name,
+            r.name(),
             s.chars().take(40).collect::<String>()
         ))
     };
@@ -897,9 +931,9 @@ fn effective(r: &Res<'_>) -> Result<Option<Date>, Error> {
     }
     if let Some(p) = r.effective_period()? {
         if let Some(s) = p.end.as_ref().or(p.start.as_ref()) {
-            return Date::parse(&s)
+            return Date::parse(s)
                 .map(Some)
-                .ok_or_else(|| bad("effectivePeriod", &s));
+                .ok_or_else(|| bad("effectivePeriod", s));
         }
     }
     Ok(None)
@@ -938,12 +972,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
             return Ok(());
         };
         let focus = r.focus()?.unwrap_or_default();
-        let owned: Vec<Option<String>> = focus
-            .iter()
-            .map(|f| f.reference.as_deref().map(str::to_owned))
-            .collect();
-        let refs: Vec<Option<&str>> = owned.iter().map(|o| o.as_deref()).collect();
-        if !self.linked(r.pos, &refs, false) {
+        if !self.linked(r.pos, &focus, |f| f.reference.as_deref(), false) {
             return Ok(());
         }
         let date = effective(r)?;
@@ -964,7 +993,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
                     r.value_quantity()?
                 };
                 let Some(q) = q else {
-                    return Err(field_error("tumor_size_cm", format!("{}: a tumour size observation without a valueQuantity (component 33728-7 for 21889-1)", r.name)));
+                    return Err(field_error("tumor_size_cm", format!("{}: a tumour size observation without a valueQuantity (component 33728-7 for 21889-1)", r.name())));
                 };
                 let value = quantity_cm(&q, r, "tumor_size_cm")?;
                 self.ev.sizes.push(Cand {
@@ -982,14 +1011,14 @@ impl<'r, 'a> Mapper<'r, 'a> {
                     );
                     return Ok(());
                 };
-                let mut read: Option<(Category, bool, String)> = None;
-                let mut shown = String::from("(no coding)");
+                let mut read: Option<(Category, bool, &str)> = None;
+                let mut shown = "(no coding)";
                 for (system, c) in cc.codes() {
-                    shown = c.to_owned();
+                    shown = c;
                     let got = match system {
                         table::AJCC | table::UICC => tnm_code(c),
                         _ => match table::lookup(Src::TnmValue, system, c) {
-                            Some(Gives::TnmSnomedValue(cat, v, p)) => Some((cat, p, v.to_owned())),
+                            Some(Gives::TnmSnomedValue(cat, v, p)) => Some((cat, p, v)),
                             _ => None,
                         },
                     };
@@ -1020,7 +1049,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
                     self.note(r.pos, "pM0 is not a category: not used");
                     return Ok(());
                 }
-                let Some(value) = tnm_value(category, &main) else {
+                let Some(value) = tnm_value(category, main) else {
                     self.note(
                         r.pos,
                         format!("{}X: not assessed, not used", category.letter()),
@@ -1046,13 +1075,13 @@ impl<'r, 'a> Mapper<'r, 'a> {
             Some(f) if f != Field::PrimarySite && f != Field::CaseId => f,
             _ => {
                 let shown: String = name.chars().take(60).collect();
-                return Err(field_error(&shown, format!("{}: `{shown}` is not a case field a case-fact observation may give (every field but primary_site and case_id)", r.name)));
+                return Err(field_error(&shown, format!("{}: `{shown}` is not a case field a case-fact observation may give (every field but primary_site and case_id)", r.name())));
             }
         };
         let wrong = |what: &str| {
             field_error(
                 name,
-                format!("{}: the case fact {name} needs {what}", r.name),
+                format!("{}: the case fact {name} needs {what}", r.name()),
             )
         };
         let cc = r.value_codeable_concept()?;
@@ -1107,7 +1136,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
                     let shown: String = v.chars().take(60).collect();
                     field_error(
                         name,
-                        format!("{}: `{shown}` is not a value of {name}", r.name),
+                        format!("{}: `{shown}` is not a value of {name}", r.name()),
                     )
                 })?
             }
@@ -1166,9 +1195,16 @@ fn choose<V: Copy + PartialEq>(
             ),
         ));
     }
+    let mut winner: Option<String> = None;
     for c in cands {
         if !winners.iter().any(|w| w.pos == c.pos) {
-            notes.push((c.pos, format!("superseded by {} (pathological before clinical, dated before undated, then the latest)", names(first.pos))));
+            let name = winner.get_or_insert_with(|| names(first.pos));
+            let note = concat(&[
+                "superseded by ",
+                name,
+                " (pathological before clinical, dated before undated, then the latest)",
+            ]);
+            notes.push((c.pos, note));
         }
     }
     let mut positions: Vec<usize> = winners.iter().map(|w| w.pos).collect();
@@ -1276,7 +1312,7 @@ fn map_read(res: Vec<Res<'_>>) -> Result<Mapped, Error> {
         ..
     } = m;
     // A resource's name, copied only where an output needs it.
-    let names = |pos: usize| res.get(pos).map(|r| r.name.clone()).unwrap_or_default();
+    let names = |pos: usize| res.get(pos).map(Res::name).unwrap_or_default();
     let mut provenance: Vec<(Field, Vec<usize>)> = Vec::new();
 
     // case_id: the Patient's logical id, when exactly one Patient.

@@ -14,7 +14,7 @@
 //! parse of the elements, the raw copies and most moves.
 
 use crate::elems::{Elements, Elems};
-use crate::model::Str;
+use crate::model::{Reference, Str};
 use crate::read::Res;
 use crate::MAX_RESOURCES;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -257,31 +257,38 @@ struct Resource<'de> {
     kind: Kind,
     /// The elements the general reader keeps, each seen at most once.
     seen: u32,
-    elements: Elements<'de>,
+    subject: Option<Reference<'de>>,
+    patient: Option<Reference<'de>>,
+    /// A Condition's or Observation's elements (or, before `resourceType`,
+    /// those of either), made at the first that needs them.
+    elements: Option<Box<Elements<'de>>>,
 }
 
-/// The elements the general reader keeps (`RawResource`), by bit.
-const KEPT: [&str; 19] = [
-    "resourceType",
-    "id",
-    "subject",
-    "patient",
-    "code",
-    "bodySite",
-    "extension",
-    "clinicalStatus",
-    "verificationStatus",
-    "status",
-    "focus",
-    "valueQuantity",
-    "valueCodeableConcept",
-    "valueBoolean",
-    "component",
-    "effectiveDateTime",
-    "effectivePeriod",
-    "effectiveInstant",
-    "effectiveTiming",
-];
+/// The bit of each element the general reader keeps (`RawResource`).
+fn kept(key: &str) -> Option<u32> {
+    Some(match key {
+        "resourceType" => 0,
+        "id" => 1,
+        "subject" => 2,
+        "patient" => 3,
+        "code" => 4,
+        "bodySite" => 5,
+        "extension" => 6,
+        "clinicalStatus" => 7,
+        "verificationStatus" => 8,
+        "status" => 9,
+        "focus" => 10,
+        "valueQuantity" => 11,
+        "valueCodeableConcept" => 12,
+        "valueBoolean" => 13,
+        "component" => 14,
+        "effectiveDateTime" => 15,
+        "effectivePeriod" => 16,
+        "effectiveInstant" => 17,
+        "effectiveTiming" => 18,
+        _ => return None,
+    })
+}
 
 impl<'de> Resource<'de> {
     fn new() -> Resource<'de> {
@@ -290,7 +297,9 @@ impl<'de> Resource<'de> {
             id: None,
             kind: Kind::Unknown,
             seen: 0,
-            elements: Elements::default(),
+            subject: None,
+            patient: None,
+            elements: None,
         }
     }
 
@@ -303,7 +312,7 @@ impl<'de> Resource<'de> {
         self.rtype = Some(rtype);
     }
 
-    fn mark<E: de::Error>(&mut self, bit: usize) -> Result<(), E> {
+    fn mark<E: de::Error>(&mut self, bit: u32) -> Result<(), E> {
         let b = 1u32 << bit;
         if self.seen & b != 0 {
             return Err(give_up());
@@ -314,44 +323,62 @@ impl<'de> Resource<'de> {
 
     /// Reads (or skips) the value of member `key`.
     fn member<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
-        let Some(bit) = KEPT.iter().position(|k| *k == key) else {
+        let Some(bit) = kept(key) else {
             map.next_value::<IgnoredAny>()?;
-            if key.starts_with("value") {
-                self.elements.other_value = true;
+            if key.starts_with("value") && self.kind != Kind::Other {
+                self.elements.get_or_insert_with(Box::default).other_value = true;
             }
             return Ok(());
         };
         self.mark(bit)?;
-        if bit == 0 {
-            let rtype = map.next_value::<Str<'de>>()?;
-            self.set_type(rtype);
+        match bit {
+            0 => {
+                let rtype = map.next_value::<Str<'de>>()?;
+                self.set_type(rtype);
+                return Ok(());
+            }
+            1 => {
+                self.id = Some(map.next_value()?);
+                return Ok(());
+            }
+            2 => {
+                self.subject = Some(map.next_value()?);
+                return Ok(());
+            }
+            3 => {
+                self.patient = Some(map.next_value()?);
+                return Ok(());
+            }
+            _ => {}
+        }
+        let condition = matches!(self.kind, Kind::Unknown | Kind::Condition);
+        let observation = matches!(self.kind, Kind::Unknown | Kind::Observation);
+        let wanted = match bit {
+            4 => condition || observation,
+            5..=8 => condition,
+            18 => false,
+            _ => observation,
+        };
+        if !wanted {
+            map.next_value::<IgnoredAny>()?;
             return Ok(());
         }
-        let kind = self.kind;
-        let condition = matches!(kind, Kind::Unknown | Kind::Condition);
-        let observation = matches!(kind, Kind::Unknown | Kind::Observation);
-        let e = &mut self.elements;
+        let e = self.elements.get_or_insert_with(Box::default);
         match bit {
-            1 => self.id = Some(map.next_value()?),
-            2 => e.subject = Some(map.next_value()?),
-            3 => e.patient = Some(map.next_value()?),
-            4 if condition || observation => e.code = Some(map.next_value()?),
-            5 if condition => e.body_site = Some(map.next_value()?),
-            6 if condition => e.extension = Some(map.next_value()?),
-            7 if condition => e.clinical_status = Some(map.next_value()?),
-            8 if condition => e.verification_status = Some(map.next_value()?),
-            9 if observation => e.status = Some(map.next_value()?),
-            10 if observation => e.focus = Some(map.next_value()?),
-            11 if observation => e.value_quantity = Some(map.next_value()?),
-            12 if observation => e.value_codeable_concept = Some(map.next_value()?),
-            13 if observation => e.value_boolean = Some(map.next_value()?),
-            14 if observation => e.component = Some(map.next_value()?),
-            15 if observation => e.effective_date_time = Some(map.next_value()?),
-            16 if observation => e.effective_period = Some(map.next_value()?),
-            17 if observation => e.effective_instant = Some(map.next_value()?),
-            _ => {
-                map.next_value::<IgnoredAny>()?;
-            }
+            4 => e.code = Some(map.next_value()?),
+            5 => e.body_site = Some(map.next_value()?),
+            6 => e.extension = Some(map.next_value()?),
+            7 => e.clinical_status = Some(map.next_value()?),
+            8 => e.verification_status = Some(map.next_value()?),
+            9 => e.status = Some(map.next_value()?),
+            10 => e.focus = Some(map.next_value()?),
+            11 => e.value_quantity = Some(map.next_value()?),
+            12 => e.value_codeable_concept = Some(map.next_value()?),
+            13 => e.value_boolean = Some(map.next_value()?),
+            14 => e.component = Some(map.next_value()?),
+            15 => e.effective_date_time = Some(map.next_value()?),
+            16 => e.effective_period = Some(map.next_value()?),
+            _ => e.effective_instant = Some(map.next_value()?),
         }
         Ok(())
     }
@@ -362,8 +389,13 @@ impl<'de> Resource<'de> {
             return Err(give_up());
         };
         let elems = match self.kind {
-            Kind::Condition | Kind::Observation => Elems::Read(Box::new(self.elements)),
-            _ => Elems::Refs(self.elements.subject, self.elements.patient),
+            Kind::Condition | Kind::Observation => {
+                let mut e = self.elements.unwrap_or_default();
+                e.subject = self.subject;
+                e.patient = self.patient;
+                Elems::Read(e)
+            }
+            _ => Elems::Refs(self.subject, self.patient),
         };
         Ok(Res::new(pos, rtype, self.id, full_url, elems))
     }

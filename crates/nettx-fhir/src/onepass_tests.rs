@@ -131,6 +131,9 @@ impl J {
     }
 }
 
+/// Puts an object's members in another order.
+type Reorder = fn(&mut Vec<(String, J)>);
+
 fn records() -> Vec<(String, String)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fhir");
     let mut out = Vec::new();
@@ -174,7 +177,7 @@ fn both_readers_agree_on_every_record_in_any_member_order() {
         let Ok(doc) = serde_json::from_str::<J>(&text) else {
             continue;
         };
-        let orders: [(&str, fn(&mut Vec<(String, J)>)); 2] = [
+        let orders: [(&str, Reorder); 2] = [
             ("resourceType last", |m| {
                 m.sort_by_key(|(k, _)| k == "resourceType");
             }),

@@ -20,14 +20,12 @@ pub struct Res<'a> {
     pub id: Option<Str<'a>>,
     /// `fullUrl` of its entry, if any.
     pub full_url: Option<Str<'a>>,
-    /// How outputs name it: `Type/id`, else its `fullUrl`, else `Type #n`.
-    pub name: String,
     /// Its elements.
     pub elems: Elems<'a>,
 }
 
 impl<'a> Res<'a> {
-    /// The resource at `pos`, named as outputs name it.
+    /// The resource at `pos`.
     pub fn new(
         pos: usize,
         rtype: Str<'a>,
@@ -35,24 +33,28 @@ impl<'a> Res<'a> {
         full_url: Option<Str<'a>>,
         elems: Elems<'a>,
     ) -> Res<'a> {
-        let name = match (&id, &full_url) {
-            (Some(id), _) => {
-                let mut name = String::with_capacity(rtype.len() + 1 + id.len());
-                name.push_str(&rtype);
-                name.push('/');
-                name.push_str(id);
-                name
-            }
-            (None, Some(url)) => url.to_string(),
-            (None, None) => format!("{rtype} #{}", pos + 1),
-        };
         Res {
             pos,
             rtype,
             id,
             full_url,
-            name,
             elems,
+        }
+    }
+
+    /// How outputs name it: `Type/id`, else its `fullUrl`, else `Type #n`
+    /// (made when an output needs it).
+    pub fn name(&self) -> String {
+        match (&self.id, &self.full_url) {
+            (Some(id), _) => {
+                let mut name = String::with_capacity(self.rtype.len() + 1 + id.len());
+                name.push_str(&self.rtype);
+                name.push('/');
+                name.push_str(id);
+                name
+            }
+            (None, Some(url)) => url.to_string(),
+            (None, None) => format!("{} #{}", self.rtype, self.pos + 1),
         }
     }
 }
