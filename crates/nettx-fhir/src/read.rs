@@ -7,8 +7,7 @@ use crate::{MAX_RECORD_JSON_BYTES, MAX_RESOURCES};
 use nettx::{Error, ErrorKind, MAX_NESTING_DEPTH};
 use serde::de::DeserializeSeed;
 use serde_json::value::RawValue;
-use std::cell::Cell;
-use std::collections::HashMap;
+use std::cell::{Cell, RefCell};
 
 /// One resource of the record.
 pub struct Res<'a> {
@@ -303,22 +302,45 @@ pub enum Target {
 /// Resolves references: relative `Type/id`, absolute `…/Type/id`, or
 /// `urn:uuid:` through `fullUrl`, without a version (`/_history/n`).
 pub struct Resolver<'r> {
-    /// By `(type, id)`, borrowed from the resources.
-    by_key: HashMap<(&'r str, &'r str), usize>,
-    by_url: HashMap<&'r str, usize>,
+    /// By `(type, id)`, borrowed from the resources: sorted by key, the
+    /// first indexed first among equal keys (it is the one that counts).
+    by_key: Vec<((&'r str, &'r str), usize)>,
+    /// By `fullUrl`, the same way.
+    by_url: Vec<(&'r str, usize)>,
+    /// The last reference resolved and where it points (a record's
+    /// references mostly name the same few resources, one after another).
+    last: RefCell<Option<(String, Target)>>,
+}
+
+/// The position indexed first under `key` in a list sorted as [`Resolver`]'s.
+/// (A sorted list rather than a hash map: no hashing, and no input can make
+/// a lookup slower than a binary search.)
+fn first<K: Ord + Copy>(list: &[(K, usize)], key: K) -> Option<usize> {
+    let i = list.partition_point(|(k, _)| *k < key);
+    list.get(i).filter(|(k, _)| *k == key).map(|(_, pos)| *pos)
 }
 
 /// The type and id of a reference (relative or absolute, without a
 /// version), as slices of it.
 fn type_id(reference: &str) -> Option<(&str, &str)> {
-    // (memmem, not str::find: the latter sets up a searcher per call.)
-    let r = match memchr::memmem::find(reference.as_bytes(), b"/_history/") {
+    let bytes = reference.as_bytes();
+    // (memchr first: most references have no `_`, and memmem sets up a searcher.)
+    let version = match memchr::memchr(b'_', bytes) {
+        Some(_) => memchr::memmem::find(bytes, b"/_history/"),
+        None => None,
+    };
+    let r = match version {
         Some(i) => reference.get(..i)?,
         None => reference,
     };
-    let mut parts = r.rsplit('/');
-    let id = parts.next()?;
-    let typ = parts.next()?;
+    // The last two parts between slashes.
+    let slash = memchr::memrchr(b'/', r.as_bytes())?;
+    let id = r.get(slash + 1..)?;
+    let before = r.get(..slash)?;
+    let typ = match memchr::memrchr(b'/', before.as_bytes()) {
+        Some(j) => before.get(j + 1..)?,
+        None => before,
+    };
     let valid_type = typ.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
         && typ.bytes().all(|b| b.is_ascii_alphanumeric());
     let valid_id = !id.is_empty()
@@ -332,35 +354,56 @@ fn type_id(reference: &str) -> Option<(&str, &str)> {
 impl<'r> Resolver<'r> {
     /// Indexes the resources of a record (borrowing their names).
     pub fn new(resources: &'r [Res<'_>]) -> Resolver<'r> {
-        let mut by_key = HashMap::with_capacity(resources.len());
-        let mut by_url = HashMap::new();
+        let mut by_key = Vec::with_capacity(resources.len());
+        let mut by_url = Vec::new();
         for r in resources {
             if let Some(id) = &r.id {
-                by_key.entry((&*r.rtype, &**id)).or_insert(r.pos);
+                by_key.push(((&*r.rtype, &**id), r.pos));
             }
             if let Some(url) = &r.full_url {
-                by_url.entry(&**url).or_insert(r.pos);
+                by_url.push((&**url, r.pos));
                 if let Some(key @ (_, i)) = type_id(url) {
                     if r.id.is_none() || r.id.as_deref() == Some(i) {
-                        by_key.entry(key).or_insert(r.pos);
+                        by_key.push((key, r.pos));
                     }
                 }
             }
         }
-        Resolver { by_key, by_url }
+        // Among equal keys the smallest position, which was indexed first, comes first.
+        by_key.sort_unstable();
+        by_url.sort_unstable();
+        Resolver {
+            by_key,
+            by_url,
+            last: RefCell::new(None),
+        }
     }
 
     /// Where `reference` points.
     pub fn resolve(&self, reference: &str) -> Target {
+        if let Ok(mut last) = self.last.try_borrow_mut() {
+            if let Some((text, target)) = &*last {
+                if text == reference {
+                    return target.clone();
+                }
+            }
+            let target = self.resolve_anew(reference);
+            *last = Some((reference.to_owned(), target.clone()));
+            return target;
+        }
+        self.resolve_anew(reference)
+    }
+
+    fn resolve_anew(&self, reference: &str) -> Target {
         if reference.starts_with("urn:") || reference.starts_with('#') {
-            return match self.by_url.get(reference) {
-                Some(i) => Target::InRecord(*i),
+            return match first(&self.by_url, reference) {
+                Some(i) => Target::InRecord(i),
                 None => Target::Nothing,
             };
         }
         match type_id(reference) {
-            Some((t, i)) => match self.by_key.get(&(t, i)) {
-                Some(pos) => Target::InRecord(*pos),
+            Some((t, i)) => match first(&self.by_key, (t, i)) {
+                Some(pos) => Target::InRecord(pos),
                 None => Target::Named(t.to_owned(), i.to_owned()),
             },
             None => Target::Nothing,
