@@ -13,11 +13,14 @@
 //! answer alike by construction; the one-pass reader only skips the second
 //! parse of the elements, the raw copies and most moves.
 
+mod elements;
+
 use crate::elems::{Elements, Elems};
 use crate::model::{Reference, Str};
 use crate::read::Res;
 use crate::MAX_RESOURCES;
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use elements::{at, within, Skip};
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
 /// Reads `text` in one pass, or `None` to leave it to the general reader.
@@ -77,7 +80,7 @@ impl<'de> Visitor<'de> for Record<'_, 'de> {
             if rtype != "Bundle" {
                 return Err(give_up());
             }
-            return bundle(map, self.0);
+            return bundle(map, self.0, 1);
         }
         // A prefetch object: every value null, a resource or a Bundle.
         let mut keys: Vec<Str<'de>> = Vec::with_capacity(4);
@@ -86,7 +89,7 @@ impl<'de> Visitor<'de> for Record<'_, 'de> {
             if key == "resourceType" || keys.contains(&key) {
                 return Err(give_up());
             }
-            map.next_value_seed(Prefetched(&mut *self.0))?;
+            map.next_value_seed(Prefetched(&mut *self.0, 2))?;
             keys.push(key);
             match map.next_key::<Str<'de>>()? {
                 Some(k) => key = k,
@@ -96,9 +99,13 @@ impl<'de> Visitor<'de> for Record<'_, 'de> {
     }
 }
 
-/// The rest of a Bundle, after its `resourceType`: the entries read, other
-/// members skipped (each at most once).
-fn bundle<'de, A: MapAccess<'de>>(mut map: A, sink: &mut Sink<'de>) -> Result<(), A::Error> {
+/// The rest of a Bundle at `level`, after its `resourceType`: the entries
+/// read, other members skipped (each at most once).
+fn bundle<'de, A: MapAccess<'de>>(
+    mut map: A,
+    sink: &mut Sink<'de>,
+    level: usize,
+) -> Result<(), A::Error> {
     let mut members: Vec<Str<'de>> = Vec::new();
     let mut entries = false;
     while let Some(key) = map.next_key::<Str<'de>>()? {
@@ -110,20 +117,20 @@ fn bundle<'de, A: MapAccess<'de>>(mut map: A, sink: &mut Sink<'de>) -> Result<()
                 return Err(give_up());
             }
             entries = true;
-            map.next_value_seed(Entries(&mut *sink))?;
+            map.next_value_seed(Entries(&mut *sink, level + 1))?;
             continue;
         }
         if members.contains(&key) {
             return Err(give_up());
         }
-        map.next_value::<IgnoredAny>()?;
+        map.next_value_seed(Skip(level + 1))?;
         members.push(key);
     }
     Ok(())
 }
 
-/// A value of a prefetch object: null, a Bundle or one resource.
-struct Prefetched<'s, 'de>(&'s mut Sink<'de>);
+/// A value of a prefetch object (at a level): null, a Bundle or one resource.
+struct Prefetched<'s, 'de>(&'s mut Sink<'de>, usize);
 
 impl<'de> DeserializeSeed<'de> for Prefetched<'_, 'de> {
     type Value = ();
@@ -141,17 +148,19 @@ impl<'de> Visitor<'de> for Prefetched<'_, 'de> {
         Ok(())
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let level = self.1;
+        within(level)?;
         match map.next_key::<Str<'de>>()? {
             Some(k) if k == "resourceType" => {}
             _ => return Err(give_up()),
         }
         let rtype = map.next_value::<Str<'de>>()?;
         if rtype == "Bundle" {
-            return bundle(map, self.0);
+            return bundle(map, self.0, level);
         }
         // One resource: the general reader refuses any member twice in it.
         self.0.count_one()?;
-        let mut reader = Resource::new();
+        let mut reader = Resource::new(level);
         reader.mark(0)?;
         reader.set_type(rtype);
         let mut keys: Vec<Str<'de>> = Vec::with_capacity(16);
@@ -169,8 +178,8 @@ impl<'de> Visitor<'de> for Prefetched<'_, 'de> {
     }
 }
 
-/// The entries of a Bundle.
-struct Entries<'s, 'de>(&'s mut Sink<'de>);
+/// The entries of a Bundle (an array at a level).
+struct Entries<'s, 'de>(&'s mut Sink<'de>, usize);
 
 impl<'de> DeserializeSeed<'de> for Entries<'_, 'de> {
     type Value = ();
@@ -185,15 +194,16 @@ impl<'de> Visitor<'de> for Entries<'_, 'de> {
         f.write_str("an array of Bundle entries")
     }
     fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
-        while let Some(()) = seq.next_element_seed(Entry(&mut *self.0))? {
+        within(self.1)?;
+        while let Some(()) = seq.next_element_seed(Entry(&mut *self.0, self.1 + 1))? {
             self.0.count_one()?;
         }
         Ok(())
     }
 }
 
-/// One entry: its `fullUrl` and its resource (which it must have).
-struct Entry<'s, 'de>(&'s mut Sink<'de>);
+/// One entry (at a level): its `fullUrl` and its resource (which it must have).
+struct Entry<'s, 'de>(&'s mut Sink<'de>, usize);
 
 impl<'de> DeserializeSeed<'de> for Entry<'_, 'de> {
     type Value = ();
@@ -208,6 +218,8 @@ impl<'de> Visitor<'de> for Entry<'_, 'de> {
         f.write_str("a Bundle entry")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let inner = self.1 + 1;
+        within(self.1)?;
         let mut full_url: Option<Option<Str<'de>>> = None;
         let mut resource: Option<Resource<'de>> = None;
         while let Some(key) = map.next_key::<Str<'de>>()? {
@@ -216,17 +228,15 @@ impl<'de> Visitor<'de> for Entry<'_, 'de> {
                     if full_url.is_some() {
                         return Err(give_up());
                     }
-                    full_url = Some(map.next_value::<Option<Str<'de>>>()?);
+                    full_url = Some(map.next_value_seed(at::<Option<Str<'de>>>(inner))?);
                 }
                 "resource" => {
                     if resource.is_some() {
                         return Err(give_up());
                     }
-                    resource = Some(map.next_value_seed(Resource::new())?);
+                    resource = Some(map.next_value_seed(Resource::new(inner))?);
                 }
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
+                _ => map.next_value_seed(Skip(inner))?,
             }
         }
         let Some(resource) = resource else {
@@ -252,6 +262,8 @@ enum Kind {
 
 /// A resource being read.
 struct Resource<'de> {
+    /// Its level: its members are one deeper.
+    level: usize,
     rtype: Option<Str<'de>>,
     id: Option<Str<'de>>,
     kind: Kind,
@@ -291,8 +303,9 @@ fn kept(key: &str) -> Option<u32> {
 }
 
 impl<'de> Resource<'de> {
-    fn new() -> Resource<'de> {
+    fn new(level: usize) -> Resource<'de> {
         Resource {
+            level,
             rtype: None,
             id: None,
             kind: Kind::Unknown,
@@ -323,8 +336,9 @@ impl<'de> Resource<'de> {
 
     /// Reads (or skips) the value of member `key`.
     fn member<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        let inner = self.level + 1;
         let Some(bit) = kept(key) else {
-            map.next_value::<IgnoredAny>()?;
+            map.next_value_seed(Skip(inner))?;
             if key.starts_with("value") && self.kind != Kind::Other {
                 self.elements.get_or_insert_with(Box::default).other_value = true;
             }
@@ -333,20 +347,20 @@ impl<'de> Resource<'de> {
         self.mark(bit)?;
         match bit {
             0 => {
-                let rtype = map.next_value::<Str<'de>>()?;
+                let rtype = map.next_value_seed(at::<Str<'de>>(inner))?;
                 self.set_type(rtype);
                 return Ok(());
             }
             1 => {
-                self.id = Some(map.next_value()?);
+                self.id = Some(map.next_value_seed(at(inner))?);
                 return Ok(());
             }
             2 => {
-                self.subject = Some(map.next_value()?);
+                self.subject = Some(map.next_value_seed(at(inner))?);
                 return Ok(());
             }
             3 => {
-                self.patient = Some(map.next_value()?);
+                self.patient = Some(map.next_value_seed(at(inner))?);
                 return Ok(());
             }
             _ => {}
@@ -360,25 +374,24 @@ impl<'de> Resource<'de> {
             _ => observation,
         };
         if !wanted {
-            map.next_value::<IgnoredAny>()?;
-            return Ok(());
+            return map.next_value_seed(Skip(inner));
         }
         let e = self.elements.get_or_insert_with(Box::default);
         match bit {
-            4 => e.code = Some(map.next_value()?),
-            5 => e.body_site = Some(map.next_value()?),
-            6 => e.extension = Some(map.next_value()?),
-            7 => e.clinical_status = Some(map.next_value()?),
-            8 => e.verification_status = Some(map.next_value()?),
-            9 => e.status = Some(map.next_value()?),
-            10 => e.focus = Some(map.next_value()?),
-            11 => e.value_quantity = Some(map.next_value()?),
-            12 => e.value_codeable_concept = Some(map.next_value()?),
-            13 => e.value_boolean = Some(map.next_value()?),
-            14 => e.component = Some(map.next_value()?),
-            15 => e.effective_date_time = Some(map.next_value()?),
-            16 => e.effective_period = Some(map.next_value()?),
-            _ => e.effective_instant = Some(map.next_value()?),
+            4 => e.code = Some(map.next_value_seed(at(inner))?),
+            5 => e.body_site = Some(map.next_value_seed(at(inner))?),
+            6 => e.extension = Some(map.next_value_seed(at(inner))?),
+            7 => e.clinical_status = Some(map.next_value_seed(at(inner))?),
+            8 => e.verification_status = Some(map.next_value_seed(at(inner))?),
+            9 => e.status = Some(map.next_value_seed(at(inner))?),
+            10 => e.focus = Some(map.next_value_seed(at(inner))?),
+            11 => e.value_quantity = Some(map.next_value_seed(at(inner))?),
+            12 => e.value_codeable_concept = Some(map.next_value_seed(at(inner))?),
+            13 => e.value_boolean = Some(map.next_value_seed(at(inner))?),
+            14 => e.component = Some(map.next_value_seed(at(inner))?),
+            15 => e.effective_date_time = Some(map.next_value_seed(at(inner))?),
+            16 => e.effective_period = Some(map.next_value_seed(at(inner))?),
+            _ => e.effective_instant = Some(map.next_value_seed(at(inner))?),
         }
         Ok(())
     }
@@ -414,6 +427,7 @@ impl<'de> Visitor<'de> for Resource<'de> {
         f.write_str("a FHIR resource (a JSON object)")
     }
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Self::Value, A::Error> {
+        within(self.level)?;
         while let Some(key) = map.next_key::<Str<'de>>()? {
             self.member(&key, &mut map)?;
         }

@@ -256,3 +256,83 @@ fn both_readers_agree_when_elements_change_shape() {
     }
     assert!(n > 1000, "{n}");
 }
+
+/// How deep a JSON text nests (strings skipped).
+fn depth(text: &str) -> usize {
+    let (mut d, mut max, mut string, mut escaped) = (0usize, 0usize, false, false);
+    for b in text.bytes() {
+        match (string, b) {
+            (true, _) if escaped => escaped = false,
+            (true, b'\\') => escaped = true,
+            (true, b'"') => string = false,
+            (true, _) => {}
+            (false, b'"') => string = true,
+            (false, b'[' | b'{') => {
+                d += 1;
+                max = max.max(d);
+            }
+            (false, b']' | b'}') => d -= 1,
+            _ => {}
+        }
+    }
+    max
+}
+
+#[test]
+fn the_one_pass_reader_holds_records_to_the_nesting_limit() {
+    let condition = r#"{"resourceType":"Condition","id":"p1","subject":{"reference":"Patient/pt1"},"clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"active"}]},"code":{"text":@TEXT@,"coding":[{"system":"http://hl7.org/fhir/sid/icd-10-cm","code":"C7A.012","display":@DISPLAY@}]},"extension":[{"url":"http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histology-morphology-behavior","valueCodeableConcept":@MORPH@,"extension":@EXT@}],"note":@NOTE@}"#;
+    let observation = r#"{"resourceType":"Observation","id":"o1","status":"final","subject":{"reference":"Patient/pt1"},"code":{"coding":[{"system":"urn:nettx:case-fact","code":"metastatic"}]},"valueBoolean":@BOOL@,"valueQuantity":{"value":@VALUE@}}"#;
+    let bundle = format!(
+        r#"{{"resourceType":"Bundle","meta":@META@,"entry":[{{"resource":{{"resourceType":"Patient","id":"pt1","x":@PATIENT@}}}},{{"search":@SEARCH@,"resource":{condition}}},{{"resource":{observation}}},{{"resource":{{"resourceType":"Encounter","class":@CLASS@}}}}]}}"#
+    );
+    let prefetch = format!(
+        r#"{{"patient":{{"resourceType":"Patient","id":"pt1","x":@PATIENT@}},"conditions":{{"resourceType":"Bundle","entry":[{{"resource":{condition}}}]}}}}"#
+    );
+    let places = [
+        "@META@",
+        "@PATIENT@",
+        "@SEARCH@",
+        "@TEXT@",
+        "@DISPLAY@",
+        "@MORPH@",
+        "@EXT@",
+        "@NOTE@",
+        "@BOOL@",
+        "@VALUE@",
+        "@CLASS@",
+    ];
+    let mut checked = 0;
+    for record in [&bundle, &prefetch] {
+        for place in places {
+            if !record.contains(place) {
+                continue;
+            }
+            for k in 1..=128 {
+                let mut text =
+                    record.replace(place, &format!("{}{}", "[".repeat(k), "]".repeat(k)));
+                for other in places {
+                    text = text.replace(other, "null");
+                }
+                let d = depth(&text);
+                if !(126..=129).contains(&d) {
+                    continue;
+                }
+                let got = both(&format!("{place} at depth {d}"), &text);
+                if d > 127 {
+                    let e = got.expect_err(place);
+                    assert!(
+                        e.message().contains("nests arrays and objects more than"),
+                        "{e}"
+                    );
+                } else {
+                    assert!(
+                        crate::onepass::read(&text).is_some(),
+                        "{place} at depth {d}"
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 50, "{checked}");
+}

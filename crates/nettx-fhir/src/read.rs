@@ -223,12 +223,14 @@ fn read_checked(text: &str, one_pass: bool) -> Result<Vec<Res<'_>>, Error> {
             "the record starts with a byte-order mark; send the JSON without it",
         ));
     }
-    check_depth(text)?;
+    // (The one-pass reader counts the levels itself: a record it reads is
+    // within the nesting limit, and one it gives up on is checked here.)
     if one_pass {
         if let Some(resources) = crate::onepass::read(text) {
             return Ok(resources);
         }
     }
+    check_depth(text)?;
     let mut reader = Reader {
         count: Cell::new(0),
         out: Vec::new(),
