@@ -291,7 +291,7 @@ pub struct Coding<'a> {
 #[derive(Debug, Clone, Deserialize, Default)]
 pub struct CodeableConcept<'a> {
     #[serde(borrow, default)]
-    pub coding: Vec<Coding<'a>>,
+    pub coding: Codings<'a>,
 }
 
 impl CodeableConcept<'_> {
@@ -300,6 +300,51 @@ impl CodeableConcept<'_> {
         self.coding
             .iter()
             .filter_map(|c| Some((c.system.as_deref()?, c.code.as_deref()?)))
+    }
+}
+
+/// The codings of a CodeableConcept: the first kept inline (most concepts
+/// have one, and a Vec of one is an allocation), the others in a Vec. Read
+/// from JSON exactly as a `Vec<Coding>` is (the same checks and messages).
+#[derive(Debug, Clone, Default)]
+pub struct Codings<'a> {
+    first: Option<Coding<'a>>,
+    rest: Vec<Coding<'a>>,
+}
+
+impl<'a> Codings<'a> {
+    /// Adds a coding at the end.
+    pub fn push(&mut self, c: Coding<'a>) {
+        if self.first.is_none() {
+            self.first = Some(c);
+        } else {
+            self.rest.push(c);
+        }
+    }
+    /// The codings in order.
+    pub fn iter(&self) -> impl Iterator<Item = &Coding<'a>> {
+        self.first.iter().chain(self.rest.iter())
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Codings<'a> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<Codings<'a>>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Codings<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                // As serde's `Vec`, whose messages these are.
+                f.write_str("a sequence")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut out = Codings::default();
+                while let Some(c) = seq.next_element::<Coding<'a>>()? {
+                    out.push(c);
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_seq(V(std::marker::PhantomData))
     }
 }
 

@@ -7,7 +7,7 @@
 
 use super::give_up;
 use crate::model::{
-    CodeableConcept, Coding, Component, Extension, Period, Quantity, Reference, Str,
+    CodeableConcept, Coding, Codings, Component, Extension, Period, Quantity, Reference, Str,
 };
 use nettx::MAX_NESTING_DEPTH;
 use serde::de::{self, Deserialize, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -177,6 +177,27 @@ impl<'de, T: Typed<'de>> Typed<'de> for Vec<T> {
     }
 }
 
+impl<'de> Typed<'de> for Codings<'de> {
+    fn read<D: de::Deserializer<'de>>(d: D, level: usize) -> Result<Self, D::Error> {
+        struct V(usize);
+        impl<'de> Visitor<'de> for V {
+            type Value = Codings<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a sequence")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Codings<'de>, A::Error> {
+                within(self.0)?;
+                let mut out = Codings::default();
+                while let Some(c) = seq.next_element_seed(at::<Coding<'de>>(self.0 + 1))? {
+                    out.push(c);
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_seq(V(level))
+    }
+}
+
 /// The members of an object type: each read at most once, others skipped.
 trait Fields<'de>: Default {
     type Out;
@@ -265,7 +286,7 @@ impl<'de> Typed<'de> for Coding<'de> {
 }
 
 #[derive(Default)]
-struct ConceptFields<'de>(Option<Vec<Coding<'de>>>);
+struct ConceptFields<'de>(Option<Codings<'de>>);
 
 impl<'de> Fields<'de> for ConceptFields<'de> {
     type Out = CodeableConcept<'de>;
