@@ -304,22 +304,50 @@ pub enum Target {
 /// Resolves references: relative `Type/id`, absolute `…/Type/id`, or
 /// `urn:uuid:` through `fullUrl`, without a version (`/_history/n`).
 pub struct Resolver<'r> {
-    /// By `(type, id)`, borrowed from the resources: sorted by key, the
-    /// first indexed first among equal keys (it is the one that counts).
-    by_key: Vec<((&'r str, &'r str), usize)>,
-    /// By `fullUrl`, the same way.
-    by_url: Vec<(&'r str, usize)>,
+    /// By `(type, id)`, borrowed from the resources.
+    by_key: Index<(&'r str, &'r str)>,
+    /// By `fullUrl`.
+    by_url: Index<&'r str>,
     /// The last reference resolved and where it points (a record's
     /// references mostly name the same few resources, one after another).
     last: RefCell<Option<(String, Target)>>,
 }
 
-/// The position indexed first under `key` in a list sorted as [`Resolver`]'s.
-/// (A sorted list rather than a hash map: no hashing, and no input can make
-/// a lookup slower than a binary search.)
-fn first<K: Ord + Copy>(list: &[(K, usize)], key: K) -> Option<usize> {
-    let i = list.partition_point(|(k, _)| *k < key);
-    list.get(i).filter(|(k, _)| *k == key).map(|(_, pos)| *pos)
+/// Keys with the positions of their resources. Indexed in record order, so
+/// the first of equal keys (the one that counts) has the smallest position.
+/// A short list is searched in order; a longer one is sorted (equal keys by
+/// position) and bisected: no hashing, and no input makes a lookup slower
+/// than that.
+struct Index<K> {
+    list: Vec<(K, usize)>,
+    sorted: bool,
+}
+
+/// Longest list searched in order (a record's references resolve mostly to
+/// a few resources, and the resolver remembers the last).
+const SHORT: usize = 64;
+
+impl<K: Ord + Copy> Index<K> {
+    fn new(mut list: Vec<(K, usize)>) -> Index<K> {
+        let sorted = list.len() > SHORT;
+        if sorted {
+            list.sort_unstable();
+        }
+        Index { list, sorted }
+    }
+
+    /// The position indexed first under the key that `is` recognises and
+    /// `before` tells smaller keys of.
+    fn find(&self, is: impl Fn(K) -> bool, before: impl Fn(K) -> bool) -> Option<usize> {
+        if !self.sorted {
+            return self.list.iter().find(|(k, _)| is(*k)).map(|(_, p)| *p);
+        }
+        let i = self.list.partition_point(|(k, _)| before(*k));
+        self.list
+            .get(i)
+            .filter(|(k, _)| is(*k))
+            .map(|(_, pos)| *pos)
+    }
 }
 
 /// The type and id of a reference (relative or absolute, without a
@@ -371,12 +399,9 @@ impl<'r> Resolver<'r> {
                 }
             }
         }
-        // Among equal keys the smallest position, which was indexed first, comes first.
-        by_key.sort_unstable();
-        by_url.sort_unstable();
         Resolver {
-            by_key,
-            by_url,
+            by_key: Index::new(by_key),
+            by_url: Index::new(by_url),
             last: RefCell::new(None),
         }
     }
@@ -398,17 +423,114 @@ impl<'r> Resolver<'r> {
 
     fn resolve_anew(&self, reference: &str) -> Target {
         if reference.starts_with("urn:") || reference.starts_with('#') {
-            return match first(&self.by_url, reference) {
+            let found = self.by_url.find(|k| k == reference, |k| k < reference);
+            return match found {
                 Some(i) => Target::InRecord(i),
                 None => Target::Nothing,
             };
         }
         match type_id(reference) {
-            Some((t, i)) => match first(&self.by_key, (t, i)) {
+            Some((t, i)) => match self
+                .by_key
+                .find(|(a, b)| (a, b) == (t, i), |(a, b)| (a, b) < (t, i))
+            {
                 Some(pos) => Target::InRecord(pos),
                 None => Target::Named(t.to_owned(), i.to_owned()),
             },
             None => Target::Nothing,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+    use crate::elems::Elems;
+    use std::collections::HashMap;
+
+    /// The resolver as it was written first (hash maps, the first indexed
+    /// key kept), for comparison.
+    fn reference_resolve(resources: &[Res<'_>], reference: &str) -> Target {
+        let mut by_key = HashMap::new();
+        let mut by_url = HashMap::new();
+        for r in resources {
+            if let Some(id) = &r.id {
+                by_key.entry((&*r.rtype, &**id)).or_insert(r.pos);
+            }
+            if let Some(url) = &r.full_url {
+                by_url.entry(&**url).or_insert(r.pos);
+                if let Some(key @ (_, i)) = type_id(url) {
+                    if r.id.is_none() || r.id.as_deref() == Some(i) {
+                        by_key.entry(key).or_insert(r.pos);
+                    }
+                }
+            }
+        }
+        if reference.starts_with("urn:") || reference.starts_with('#') {
+            return by_url
+                .get(reference)
+                .map_or(Target::Nothing, |i| Target::InRecord(*i));
+        }
+        match type_id(reference) {
+            Some((t, i)) => match by_key.get(&(t, i)) {
+                Some(pos) => Target::InRecord(*pos),
+                None => Target::Named(t.to_owned(), i.to_owned()),
+            },
+            None => Target::Nothing,
+        }
+    }
+
+    #[test]
+    fn the_resolver_finds_what_the_hash_maps_found_in_short_and_long_records() {
+        for n in [5usize, 64, 65, 300] {
+            let texts: Vec<(String, Option<String>, Option<String>)> = (0..n)
+                .map(|i| {
+                    let rtype = ["Patient", "Condition", "Observation"][i % 3].to_owned();
+                    // Ids repeat (the first counts); some resources have none.
+                    let id = (i % 7 != 0).then(|| format!("x{}", i % (n / 2 + 1)));
+                    let url = match i % 4 {
+                        0 => Some(format!("urn:uuid:{}", i % (n / 3 + 1))),
+                        1 => Some(format!("https://h.example/fhir/{rtype}/x{}", i % 9)),
+                        2 => Some(format!("{rtype}/y{i}/_history/2")),
+                        _ => None,
+                    };
+                    (rtype, id, url)
+                })
+                .collect();
+            let resources: Vec<Res<'_>> = texts
+                .iter()
+                .enumerate()
+                .map(|(pos, (t, id, url))| {
+                    Res::new(
+                        pos,
+                        Str(t.as_str().into()),
+                        id.as_deref().map(|s| Str(s.into())),
+                        url.as_deref().map(|s| Str(s.into())),
+                        Elems::Refs(None, None),
+                    )
+                })
+                .collect();
+            let resolver = Resolver::new(&resources);
+            let mut references: Vec<String> = Vec::new();
+            for (t, id, url) in &texts {
+                references.extend(id.iter().map(|id| format!("{t}/{id}")));
+                references.extend(id.iter().map(|id| format!("http://a/{t}/{id}/_history/1")));
+                references.extend(url.iter().cloned());
+            }
+            references.extend(
+                ["urn:uuid:nothing", "#x", "Patient/none", "bad", "Device/x1"].map(String::from),
+            );
+            // Twice, in another order: the remembered last answer must not leak.
+            let again: Vec<String> = references.iter().rev().cloned().collect();
+            for r in references.iter().chain(&again) {
+                assert_eq!(
+                    resolver.resolve(r),
+                    reference_resolve(&resources, r),
+                    "{n}: {r}"
+                );
+            }
         }
     }
 }
