@@ -858,6 +858,18 @@ fn quantity_cm(q: &Quantity<'_>, r: &Res<'_>, field: &str) -> Result<f64, Error>
 fn parse_scaled(mantissa: &str, exp: i64) -> Result<f64, std::num::ParseFloatError> {
     use std::io::Write;
     let mut buf = [0u8; 64];
+    if exp == -1 {
+        // The usual case (no exponent written): `{mantissa}e-1`, copied.
+        let m = mantissa.as_bytes();
+        if let Some(dst) = buf.get_mut(..m.len() + 3) {
+            let (digits, tail) = dst.split_at_mut(m.len());
+            digits.copy_from_slice(m);
+            tail.copy_from_slice(b"e-1");
+            if let Ok(text) = std::str::from_utf8(dst) {
+                return text.parse();
+            }
+        }
+    }
     let mut rest = &mut buf[..];
     if write!(rest, "{mantissa}e{exp}").is_ok() {
         let len = 64 - rest.len();
