@@ -2,11 +2,13 @@
 //! Patient, Condition, Observation, CodeableConcept, Coding, Quantity,
 //! Reference, Extension, Period. Unknown elements are skipped.
 //!
-//! Reading is in two passes. The record is read once into [`RawResource`]s
-//! whose elements are kept as raw JSON text (no copy), so that a resource of
-//! a type the mapping ignores is never held to the shapes below; then the
-//! elements of Patients, Conditions and Observations are read into these
-//! types, and a wrong shape there is a `parse` error naming the resource.
+//! The general reader reads in two passes. The record is read once into
+//! [`RawResource`]s whose elements are kept as raw JSON text (no copy), so
+//! that a resource of a type the mapping ignores is never held to the shapes
+//! below; then the elements the mapping reads are read into these types when
+//! it reads them, and a wrong shape there is a `parse` error naming the
+//! resource. The one-pass reader ([`crate::onepass`]) builds the same types
+//! directly, for records where that gives the same answer.
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;

@@ -1,5 +1,7 @@
 //! Reading a record: limits, the top level (Bundle or CDS Hooks prefetch
 //! object), the resources in record order, and references between them.
+//! The one-pass reader ([`crate::onepass`]) is tried first; the general
+//! reader here reads whatever it gives up on, with every error.
 
 use crate::elems::Elems;
 use crate::model::{EntriesSeed, RawResource, Str, Top, TopSeed, TOO_MANY};
