@@ -38,8 +38,12 @@
 
 mod cards;
 mod date;
+mod elems;
 mod map;
 mod model;
+mod onepass;
+#[cfg(test)]
+mod onepass_tests;
 mod read;
 pub mod table;
 mod uuid;

@@ -3,17 +3,26 @@
 //! Which code means what is asked of [`crate::table`] only.
 
 use crate::date::Date;
-use crate::model::{CodeableConcept, Component, Extension, Period, Quantity, Reference, Str};
-use crate::read::{parse_error, raw_str, read_record, Res, Resolver, Target};
+use crate::elems::{elem, Who};
+use crate::model::{CodeableConcept, Extension, Quantity, Reference, Str};
+use crate::read::{parse_error, read_record, Res, Resolver, Target};
 use crate::table::{self, Category, Gives, Place, Source as Src};
 use crate::{Mapped, Note};
 use nettx::{
     Case, Complication, Complications, Error, ErrorKind, Field, Histology, Site, SsaResponse,
 };
-use serde::Deserialize;
-use serde_json::value::RawValue;
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt::Display;
+
+/// The parts as one string (a note), allocated once.
+fn concat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        out.push_str(p);
+    }
+    out
+}
 
 fn field_error(field: &str, message: impl Into<String>) -> Error {
     Error::new(ErrorKind::Field, Some(field), message)
@@ -21,21 +30,6 @@ fn field_error(field: &str, message: impl Into<String>) -> Error {
 
 fn contradiction(field: Field, message: impl Into<String>) -> Error {
     Error::new(ErrorKind::Contradiction, Some(field.as_str()), message)
-}
-
-/// Reads element `name` of `r` as a `T`; a wrong shape is a `parse` error naming the resource.
-fn elem<'a, T: Deserialize<'a>>(
-    r: &Res<'a>,
-    raw: Option<&'a RawValue>,
-    name: &str,
-) -> Result<Option<T>, Error> {
-    match raw {
-        None => Ok(None),
-        Some(raw) => serde_json::from_str(raw.get()).map(Some).map_err(|e| {
-            let msg: String = e.to_string().chars().take(160).collect();
-            parse_error(format!("{}: {name} is not valid FHIR: {msg}", r.name))
-        }),
-    }
 }
 
 /// Condition.verificationStatus, read.
@@ -108,7 +102,7 @@ struct Mapper<'r, 'a> {
     resolver: Resolver<'r>,
     notes: Vec<(usize, String)>,
     /// Whether each resource's subject names the record's patient.
-    subject_ok: Vec<Result<(), String>>,
+    subject_ok: Vec<Result<(), Cow<'static, str>>>,
     /// Another cancer's Condition, if any.
     other_cancer: Option<usize>,
     /// The one patient every Patient and subject reference names, if any.
@@ -133,14 +127,15 @@ impl<'r, 'a> Mapper<'r, 'a> {
         self.notes.push((pos, note.into()));
     }
 
-    fn name(&self, pos: usize) -> &str {
-        self.res.get(pos).map_or("?", |r| r.name.as_str())
+    fn name(&self, pos: usize) -> String {
+        self.res.get(pos).map_or_else(|| "?".to_owned(), Res::name)
     }
 
     /// The patient named by a reference, if it names one.
-    fn patient_of(&self, reference: &str) -> Result<String, String> {
+    fn patient_of(&self, reference: &str) -> Result<Cow<'r, str>, String> {
+        let res: &'r [Res<'a>] = self.res;
         match self.resolver.resolve(reference) {
-            Target::InRecord(i) => match self.res.get(i) {
+            Target::InRecord(i) => match res.get(i) {
                 Some(p) if p.rtype == "Patient" => Ok(patient_identity(p)),
                 Some(other) => Err(format!(
                     "subject {reference} is a {}, not the patient",
@@ -148,7 +143,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
                 )),
                 None => Err(format!("subject {reference} resolves to nothing")),
             },
-            Target::Named(t, id) if t == "Patient" => Ok(id),
+            Target::Named(t, id) if t == "Patient" => Ok(Cow::Owned(id)),
             Target::Named(t, _) => Err(format!("subject {reference} is a {t}, not the patient")),
             Target::Nothing => Err(format!(
                 "subject {reference} resolves to nothing in the record"
@@ -158,10 +153,10 @@ impl<'r, 'a> Mapper<'r, 'a> {
 
     /// Every Patient and every subject/patient reference must name one patient.
     fn check_patient(&mut self) -> Result<(), Error> {
-        let mut seen: Option<(String, usize)> = None;
-        let agree = |identity: String,
+        let mut seen: Option<(Cow<'r, str>, usize)> = None;
+        let agree = |identity: Cow<'r, str>,
                      pos: usize,
-                     seen: &mut Option<(String, usize)>,
+                     seen: &mut Option<(Cow<'r, str>, usize)>,
                      names: &dyn Fn(usize) -> String|
          -> Result<(), Error> {
             match seen {
@@ -178,36 +173,35 @@ impl<'r, 'a> Mapper<'r, 'a> {
                 Some(_) => Ok(()),
             }
         };
-        let names = |pos: usize| self.name(pos).to_owned();
+        let names = |pos: usize| self.name(pos);
         let mut subject_ok = Vec::with_capacity(self.res.len());
-        for r in self.res {
+        let res: &'r [Res<'a>] = self.res;
+        for r in res {
             if r.rtype == "Patient" {
                 agree(patient_identity(r), r.pos, &mut seen, &names)?;
             }
             let read = r.rtype == "Condition" || r.rtype == "Observation";
-            let mut ok = Err("no subject".to_owned());
-            for raw in [r.raw.subject, r.raw.patient].into_iter().flatten() {
-                let reference = if read {
-                    elem::<Reference<'_>>(r, Some(raw), "subject")?
-                } else {
-                    serde_json::from_str::<Reference<'_>>(raw.get()).ok()
-                };
-                let Some(text) = reference.as_ref().and_then(|x| x.reference.as_deref()) else {
-                    ok = Err("subject has no reference".to_owned());
+            let mut ok = Err(Cow::Borrowed("no subject"));
+            for who in [Who::Subject, Who::Patient] {
+                let Some(reference) = r.reference(who, read) else {
                     continue;
                 };
-                match self.patient_of(text) {
+                let Some(text) = reference? else {
+                    ok = Err(Cow::Borrowed("subject has no reference"));
+                    continue;
+                };
+                match self.patient_of(&text) {
                     Ok(identity) => {
                         agree(identity, r.pos, &mut seen, &names)?;
                         ok = Ok(());
                     }
-                    Err(why) => ok = Err(why),
+                    Err(why) => ok = Err(Cow::Owned(why)),
                 }
             }
             subject_ok.push(ok);
         }
         self.subject_ok = subject_ok;
-        self.patient = seen.map(|(identity, _)| identity);
+        self.patient = seen.map(|(identity, _)| identity.into_owned());
         Ok(())
     }
 
@@ -261,7 +255,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
                 "Condition" => {}
                 "Patient" => {}
                 other => {
-                    let note = format!("a {other} is not read by the mapping");
+                    let note = concat(&["a ", other, " is not read by the mapping"]);
                     self.note(r.pos, note);
                 }
             }
@@ -270,10 +264,10 @@ impl<'r, 'a> Mapper<'r, 'a> {
     }
 }
 
-fn patient_identity(p: &Res<'_>) -> String {
+fn patient_identity<'r>(p: &'r Res<'_>) -> Cow<'r, str> {
     match &p.id {
-        Some(id) => id.to_string(),
-        None => format!("#{}", p.pos),
+        Some(id) => Cow::Borrowed(id),
+        None => Cow::Owned(format!("#{}", p.pos)),
     }
 }
 
@@ -298,7 +292,7 @@ enum Kind {
 }
 
 /// A Condition, read.
-struct Cond<'a> {
+struct Cond<'r, 'a> {
     pos: usize,
     /// entered-in-error, or not the patient's: already noted.
     ignored: bool,
@@ -307,22 +301,20 @@ struct Cond<'a> {
     ver_note: Option<String>,
     clinical: Option<String>,
     kind: Kind,
-    code: CodeableConcept<'a>,
-    body: Vec<CodeableConcept<'a>>,
-    ext: Vec<Extension<'a>>,
+    code: Cow<'r, CodeableConcept<'a>>,
+    body: Cow<'r, [CodeableConcept<'a>]>,
+    ext: Cow<'r, [Extension<'a>]>,
     /// Whether the primary was used (for kind Primary).
     used: bool,
 }
 
 impl<'r, 'a> Mapper<'r, 'a> {
-    fn read_condition(&mut self, r: &Res<'a>) -> Result<Cond<'a>, Error> {
-        let code: CodeableConcept<'a> = elem(r, r.raw.code, "code")?.unwrap_or_default();
-        let body: Vec<CodeableConcept<'a>> =
-            elem(r, r.raw.bodySite, "bodySite")?.unwrap_or_default();
-        let ext: Vec<Extension<'a>> = elem(r, r.raw.extension, "extension")?.unwrap_or_default();
-        let ver_cc: Option<CodeableConcept<'a>> =
-            elem(r, r.raw.verificationStatus, "verificationStatus")?;
-        let clin_cc: Option<CodeableConcept<'a>> = elem(r, r.raw.clinicalStatus, "clinicalStatus")?;
+    fn read_condition(&mut self, r: &'r Res<'a>) -> Result<Cond<'r, 'a>, Error> {
+        let code = r.code()?.unwrap_or_default();
+        let body = r.body_site()?.unwrap_or_default();
+        let ext = r.extension()?.unwrap_or_default();
+        let ver_cc = r.verification_status()?;
+        let clin_cc = r.clinical_status()?;
         let mut c = Cond {
             pos: r.pos,
             ignored: false,
@@ -399,7 +391,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
     /// Common status gate of Conditions: entered-in-error and subject
     /// (already noted or noted here), verificationStatus (noted). Returns the
     /// verification if the Condition may be read.
-    fn gate(&mut self, c: &Cond<'a>) -> Option<Ver> {
+    fn gate(&mut self, c: &Cond<'r, 'a>) -> Option<Ver> {
         if c.ignored || !self.subject_used(c.pos) {
             return None;
         }
@@ -413,7 +405,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
         }
     }
 
-    fn classify_primary(&mut self, c: &mut Cond<'a>) -> Result<(), Error> {
+    fn classify_primary(&mut self, c: &mut Cond<'r, 'a>) -> Result<(), Error> {
         if c.kind != Kind::Primary {
             return Ok(());
         }
@@ -457,7 +449,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
                             Field::PrimarySite,
                             format!(
                                 "{}: its codes name two sites, {a} and {b}; correct the Condition",
-                                r.name
+                                r.name()
                             ),
                         ));
                     }
@@ -468,13 +460,13 @@ impl<'r, 'a> Mapper<'r, 'a> {
         }
         let mut body_site: Option<Site> = None;
         let mut body_unread = false;
-        for cc in &c.body {
+        for cc in c.body.iter() {
             for (system, code) in cc.codes() {
                 match table::lookup(Src::ConditionBodySite, system, code) {
                     Some(Gives::BodySite(s)) => {
                         if let Some(b) = body_site {
                             if b != s {
-                                return Err(contradiction(Field::PrimarySite, format!("{}: its bodySite names two sites, {b} and {s}; correct the Condition", r.name)));
+                                return Err(contradiction(Field::PrimarySite, format!("{}: its bodySite names two sites, {b} and {s}; correct the Condition", r.name())));
                             }
                         }
                         body_site = Some(s);
@@ -485,7 +477,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
         }
         if let (Some(a), Some(b)) = (code_site, body_site) {
             if a != b {
-                return Err(contradiction(Field::PrimarySite, format!("{}: its ICD-10-CM code names the site {a} but its bodySite names {b}; correct the Condition", r.name)));
+                return Err(contradiction(Field::PrimarySite, format!("{}: its ICD-10-CM code names the site {a} but its bodySite names {b}; correct the Condition", r.name())));
             }
         }
         let (morph, morph_note) = morphology(&c.ext, r)?;
@@ -514,7 +506,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
                         "{} names the primary site {} but {} names {site}; a record holds one primary NET, correct one of them",
                         self.name(first.pos),
                         first.site,
-                        r.name
+                        r.name()
                     ),
                 ));
             }
@@ -528,7 +520,13 @@ impl<'r, 'a> Mapper<'r, 'a> {
 
     /// Whether unlinked evidence may be used; notes it when not. `links`:
     /// the focus or condition-related references of the resource.
-    fn linked(&mut self, pos: usize, links: &[Option<&str>], always: bool) -> bool {
+    fn linked<L>(
+        &mut self,
+        pos: usize,
+        links: &[L],
+        link: impl Fn(&L) -> Option<&str>,
+        always: bool,
+    ) -> bool {
         if always {
             // C7B.0x names a carcinoid: always used, whatever it links to (the contract).
             return true;
@@ -541,7 +539,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
             }
             return true;
         }
-        if links.iter().any(|l| self.names_primary(*l)) {
+        if links.iter().any(|l| self.names_primary(link(l))) {
             return true;
         }
         self.note(
@@ -551,7 +549,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
         false
     }
 
-    fn use_condition(&mut self, c: &Cond<'a>) -> Result<(), Error> {
+    fn use_condition(&mut self, c: &Cond<'r, 'a>) -> Result<(), Error> {
         if c.kind == Kind::Primary || (c.ignored && c.kind != Kind::OtherCancer) {
             return Ok(());
         }
@@ -630,7 +628,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
         }
     }
 
-    fn secondary_place(c: &Cond<'a>) -> (Place, bool) {
+    fn secondary_place(c: &Cond<'r, 'a>) -> (Place, bool) {
         let mut place = Place::Unspecified;
         let mut c7b = false;
         for (system, code) in c.code.codes() {
@@ -644,7 +642,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
         (place, c7b)
     }
 
-    fn mark_unused_secondary(&mut self, c: &Cond<'a>) {
+    fn mark_unused_secondary(&mut self, c: &Cond<'r, 'a>) {
         let (place, _) = Self::secondary_place(c);
         if place == Place::Liver {
             self.ev.unused_liver = true;
@@ -657,7 +655,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
         }
     }
 
-    fn use_secondary(&mut self, c: &Cond<'a>, r: &Res<'a>, ver: Ver) -> Result<(), Error> {
+    fn use_secondary(&mut self, c: &Cond<'r, 'a>, r: &Res<'a>, ver: Ver) -> Result<(), Error> {
         let (code_place, c7b) = Self::secondary_place(c);
         let owned: Vec<Option<String>> = c
             .ext
@@ -669,13 +667,12 @@ impl<'r, 'a> Mapper<'r, 'a> {
                     .and_then(|x| x.reference.map(Str::into_owned))
             })
             .collect();
-        let refs: Vec<Option<&str>> = owned.iter().map(|o| o.as_deref()).collect();
-        if !self.linked(c.pos, &refs, c7b) {
+        if !self.linked(c.pos, &owned, |o| o.as_deref(), c7b) {
             self.mark_unused_secondary(c);
             return Ok(());
         }
         let mut body_place: Option<Place> = None;
-        for cc in &c.body {
+        for cc in c.body.iter() {
             for (system, code) in cc.codes() {
                 if let Some(Gives::SecondaryBodySite(p)) =
                     table::lookup(Src::ConditionBodySite, system, code)
@@ -701,7 +698,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
                 } else {
                     Field::ExtrahepaticMetastases
                 };
-                return Err(contradiction(field, format!("{}: its code names a secondary in the {} but its bodySite names the {}; correct the Condition", r.name, code.as_str(), b.as_str())));
+                return Err(contradiction(field, format!("{}: its code names a secondary in the {} but its bodySite names the {}; correct the Condition", r.name(), code.as_str(), b.as_str())));
             }
             (code, _) => code,
         };
@@ -766,7 +763,7 @@ fn morphology(
         let cc: CodeableConcept<'_> = serde_json::from_str(raw.get()).map_err(|err| {
             parse_error(format!(
                 "{}: the morphology extension is not a CodeableConcept: {err}",
-                r.name
+                r.name()
             ))
         })?;
         for (system, code) in cc.codes() {
@@ -791,7 +788,7 @@ fn quantity_cm(q: &Quantity<'_>, r: &Res<'_>, field: &str) -> Result<f64, Error>
             field,
             format!(
                 "{}: the size has no value; give valueQuantity.value in cm or mm",
-                r.name
+                r.name()
             ),
         ));
     };
@@ -800,7 +797,7 @@ fn quantity_cm(q: &Quantity<'_>, r: &Res<'_>, field: &str) -> Result<f64, Error>
         let shown: String = text.chars().take(40).collect();
         return Err(field_error(
             field,
-            format!("{}: the size value is not a number, got {shown}", r.name),
+            format!("{}: the size value is not a number, got {shown}", r.name()),
         ));
     }
     let unit = match (q.system.as_deref(), q.code.as_deref()) {
@@ -817,7 +814,7 @@ fn quantity_cm(q: &Quantity<'_>, r: &Res<'_>, field: &str) -> Result<f64, Error>
                 field,
                 format!(
                     "{}: the size is in `{shown}`{sys}; only UCUM cm and mm are read",
-                    r.name
+                    r.name()
                 ),
             ));
         }
@@ -833,18 +830,22 @@ fn quantity_cm(q: &Quantity<'_>, r: &Res<'_>, field: &str) -> Result<f64, Error>
             None => (text, "0"),
         };
         match exp.trim_start_matches('+').parse::<i64>() {
-            Ok(e) => format!("{mantissa}e{}", e.saturating_sub(1)).parse::<f64>(),
+            Ok(e) => parse_scaled(mantissa, e.saturating_sub(1)),
             Err(_) => text.parse::<f64>().map(|v| v / 10.0),
         }
     };
-    let v = value
-        .map_err(|_| field_error(field, format!("{}: the size value is not a number", r.name)))?;
+    let v = value.map_err(|_| {
+        field_error(
+            field,
+            format!("{}: the size value is not a number", r.name()),
+        )
+    })?;
     if !(nettx::MIN_TUMOR_SIZE_CM..=nettx::MAX_TUMOR_SIZE_CM).contains(&v) {
         return Err(field_error(
             field,
             format!(
                 "{}: the size is {v} cm; tumor_size_cm must be between {} and {} cm",
-                r.name,
+                r.name(),
                 nettx::MIN_TUMOR_SIZE_CM,
                 nettx::MAX_TUMOR_SIZE_CM
             ),
@@ -853,8 +854,34 @@ fn quantity_cm(q: &Quantity<'_>, r: &Res<'_>, field: &str) -> Result<f64, Error>
     Ok(v)
 }
 
+/// `{mantissa}e{exp}` read as a double (written on the stack when short).
+fn parse_scaled(mantissa: &str, exp: i64) -> Result<f64, std::num::ParseFloatError> {
+    use std::io::Write;
+    let mut buf = [0u8; 64];
+    if exp == -1 {
+        // The usual case (no exponent written): `{mantissa}e-1`, copied.
+        let m = mantissa.as_bytes();
+        if let Some(dst) = buf.get_mut(..m.len() + 3) {
+            let (digits, tail) = dst.split_at_mut(m.len());
+            digits.copy_from_slice(m);
+            tail.copy_from_slice(b"e-1");
+            if let Ok(text) = std::str::from_utf8(dst) {
+                return text.parse();
+            }
+        }
+    }
+    let mut rest = &mut buf[..];
+    if write!(rest, "{mantissa}e{exp}").is_ok() {
+        let len = 64 - rest.len();
+        if let Some(Ok(text)) = buf.get(..len).map(std::str::from_utf8) {
+            return text.parse();
+        }
+    }
+    format!("{mantissa}e{exp}").parse()
+}
+
 /// Reads an AJCC/UICC category code: prefix (c, p, yc, yp, r), letter, value, subcategory.
-fn tnm_code(code: &str) -> Option<(Category, bool, String)> {
+fn tnm_code(code: &str) -> Option<(Category, bool, &str)> {
     let (pathological, rest) = if let Some(r) = code.strip_prefix("yp") {
         (true, r)
     } else if let Some(r) = code.strip_prefix("yc") {
@@ -885,7 +912,7 @@ fn tnm_code(code: &str) -> Option<(Category, bool, String)> {
     }
     let sub_ok =
         sub.is_empty() || (sub.len() == 1 && matches!(sub, "a" | "b" | "c" | "d")) || sub == "mi";
-    sub_ok.then(|| (category, pathological, main.to_owned()))
+    sub_ok.then_some((category, pathological, main))
 }
 
 fn tnm_value(category: Category, main: &str) -> Option<Tnm> {
@@ -904,22 +931,21 @@ fn effective(r: &Res<'_>) -> Result<Option<Date>, Error> {
     let bad = |what: &str, s: &str| {
         parse_error(format!(
             "{}: {what} `{}` is not a FHIR date",
-            r.name,
+            r.name(),
             s.chars().take(40).collect::<String>()
         ))
     };
-    if let Some(raw) = r.raw.effectiveDateTime.or(r.raw.effectiveInstant) {
-        let s = raw_str(raw)
-            .ok_or_else(|| parse_error(format!("{}: effective[x] is not a string", r.name)))?;
+    if let Some(s) = r.effective_text() {
+        let s = s?;
         return Date::parse(&s)
             .map(Some)
             .ok_or_else(|| bad("effective[x]", &s));
     }
-    if let Some(p) = elem::<Period<'_>>(r, r.raw.effectivePeriod, "effectivePeriod")? {
-        if let Some(s) = p.end.or(p.start) {
-            return Date::parse(&s)
+    if let Some(p) = r.effective_period()? {
+        if let Some(s) = p.end.as_ref().or(p.start.as_ref()) {
+            return Date::parse(s)
                 .map(Some)
-                .ok_or_else(|| bad("effectivePeriod", &s));
+                .ok_or_else(|| bad("effectivePeriod", s));
         }
     }
     Ok(None)
@@ -927,11 +953,7 @@ fn effective(r: &Res<'_>) -> Result<Option<Date>, Error> {
 
 impl<'r, 'a> Mapper<'r, 'a> {
     fn use_observation(&mut self, r: &Res<'a>) -> Result<(), Error> {
-        let status = match r.raw.status {
-            Some(raw) => raw_str(raw)
-                .ok_or_else(|| parse_error(format!("{}: status is not a string", r.name)))?,
-            None => Str::from_static("(none)"),
-        };
+        let status = r.status()?.unwrap_or(Str::from_static("(none)"));
         match status.as_ref() {
             "final" | "amended" | "corrected" => {}
             "entered-in-error" => {
@@ -947,7 +969,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
         if !self.subject_used(r.pos) {
             return Ok(());
         }
-        let code: CodeableConcept<'a> = elem(r, r.raw.code, "code")?.unwrap_or_default();
+        let code = r.code()?.unwrap_or_default();
         let mut gives = None;
         for (system, c) in code.codes() {
             if system == table::CASE_FACT {
@@ -961,34 +983,29 @@ impl<'r, 'a> Mapper<'r, 'a> {
             self.note(r.pos, "its code is not in the mapping table: not read");
             return Ok(());
         };
-        let focus: Vec<Reference<'a>> = elem(r, r.raw.focus, "focus")?.unwrap_or_default();
-        let owned: Vec<Option<String>> = focus
-            .iter()
-            .map(|f| f.reference.as_deref().map(str::to_owned))
-            .collect();
-        let refs: Vec<Option<&str>> = owned.iter().map(|o| o.as_deref()).collect();
-        if !self.linked(r.pos, &refs, false) {
+        let focus = r.focus()?.unwrap_or_default();
+        if !self.linked(r.pos, &focus, |f| f.reference.as_deref(), false) {
             return Ok(());
         }
         let date = effective(r)?;
         match gives {
             Gives::Size { component } => {
-                let raw = if component {
-                    let comps: Vec<Component<'a>> =
-                        elem(r, r.raw.component, "component")?.unwrap_or_default();
-                    comps
-                        .into_iter()
+                let q: Option<Cow<'_, Quantity<'a>>> = if component {
+                    let comps = r.component()?.unwrap_or_default();
+                    let raw = comps
+                        .iter()
                         .find(|c| {
                             c.code
                                 .codes()
                                 .any(|(s, k)| s == table::LOINC && k == "33728-7")
                         })
-                        .and_then(|c| c.valueQuantity)
+                        .and_then(|c| c.valueQuantity);
+                    elem::<Quantity<'a>>(r, raw, "valueQuantity")?.map(Cow::Owned)
                 } else {
-                    r.raw.valueQuantity
+                    r.value_quantity()?
                 };
-                let Some(q) = elem::<Quantity<'a>>(r, raw, "valueQuantity")? else {
-                    return Err(field_error("tumor_size_cm", format!("{}: a tumour size observation without a valueQuantity (component 33728-7 for 21889-1)", r.name)));
+                let Some(q) = q else {
+                    return Err(field_error("tumor_size_cm", format!("{}: a tumour size observation without a valueQuantity (component 33728-7 for 21889-1)", r.name())));
                 };
                 let value = quantity_cm(&q, r, "tumor_size_cm")?;
                 self.ev.sizes.push(Cand {
@@ -999,23 +1016,21 @@ impl<'r, 'a> Mapper<'r, 'a> {
                 });
             }
             Gives::Tnm(category, path_code) => {
-                let cc: Option<CodeableConcept<'a>> =
-                    elem(r, r.raw.valueCodeableConcept, "valueCodeableConcept")?;
-                let Some(cc) = cc else {
+                let Some(cc) = r.value_codeable_concept()? else {
                     self.note(
                         r.pos,
                         "a TNM observation without valueCodeableConcept: not used",
                     );
                     return Ok(());
                 };
-                let mut read: Option<(Category, bool, String)> = None;
-                let mut shown = String::from("(no coding)");
+                let mut read: Option<(Category, bool, &str)> = None;
+                let mut shown = "(no coding)";
                 for (system, c) in cc.codes() {
-                    shown = c.to_owned();
+                    shown = c;
                     let got = match system {
                         table::AJCC | table::UICC => tnm_code(c),
                         _ => match table::lookup(Src::TnmValue, system, c) {
-                            Some(Gives::TnmSnomedValue(cat, v, p)) => Some((cat, p, v.to_owned())),
+                            Some(Gives::TnmSnomedValue(cat, v, p)) => Some((cat, p, v)),
                             _ => None,
                         },
                     };
@@ -1046,7 +1061,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
                     self.note(r.pos, "pM0 is not a category: not used");
                     return Ok(());
                 }
-                let Some(value) = tnm_value(category, &main) else {
+                let Some(value) = tnm_value(category, main) else {
                     self.note(
                         r.pos,
                         format!("{}X: not assessed, not used", category.letter()),
@@ -1072,33 +1087,32 @@ impl<'r, 'a> Mapper<'r, 'a> {
             Some(f) if f != Field::PrimarySite && f != Field::CaseId => f,
             _ => {
                 let shown: String = name.chars().take(60).collect();
-                return Err(field_error(&shown, format!("{}: `{shown}` is not a case field a case-fact observation may give (every field but primary_site and case_id)", r.name)));
+                return Err(field_error(&shown, format!("{}: `{shown}` is not a case field a case-fact observation may give (every field but primary_site and case_id)", r.name())));
             }
         };
         let wrong = |what: &str| {
             field_error(
                 name,
-                format!("{}: the case fact {name} needs {what}", r.name),
+                format!("{}: the case fact {name} needs {what}", r.name()),
             )
         };
-        let cc: Option<CodeableConcept<'a>> =
-            elem(r, r.raw.valueCodeableConcept, "valueCodeableConcept")?;
+        let cc = r.value_codeable_concept()?;
         let coded = cc
             .as_ref()
             .and_then(|cc| status_code(cc, table::CASE_FACT))
             .map(str::to_owned);
         if coded.as_deref() == Some("unknown")
-            && r.raw.valueBoolean.is_none()
-            && r.raw.valueQuantity.is_none()
+            && r.value_boolean().is_none()
+            && !r.has_value_quantity()
         {
             self.note(r.pos, format!("{name} unknown: sets nothing"));
             return Ok(());
         }
         let count = [
-            r.raw.valueBoolean.is_some(),
+            r.value_boolean().is_some(),
             cc.is_some(),
-            r.raw.valueQuantity.is_some(),
-            r.raw.other_value.is_some(),
+            r.has_value_quantity(),
+            r.has_other_value(),
         ]
         .iter()
         .filter(|b| **b)
@@ -1108,8 +1122,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
         }
         let value = match field {
             Field::TumorSizeCm => {
-                let q: Option<Quantity<'a>> = elem(r, r.raw.valueQuantity, "valueQuantity")?;
-                let Some(q) = q else {
+                let Some(q) = r.value_quantity()? else {
                     return Err(wrong("a valueQuantity"));
                 };
                 let value = quantity_cm(&q, r, name)?;
@@ -1135,12 +1148,12 @@ impl<'r, 'a> Mapper<'r, 'a> {
                     let shown: String = v.chars().take(60).collect();
                     field_error(
                         name,
-                        format!("{}: `{shown}` is not a value of {name}", r.name),
+                        format!("{}: `{shown}` is not a value of {name}", r.name()),
                     )
                 })?
             }
             _ => {
-                let Some(raw) = r.raw.valueBoolean else {
+                let Some(raw) = r.value_boolean() else {
                     return Err(wrong("a valueBoolean"));
                 };
                 match raw.get() {
@@ -1194,9 +1207,16 @@ fn choose<V: Copy + PartialEq>(
             ),
         ));
     }
+    let mut winner: Option<String> = None;
     for c in cands {
         if !winners.iter().any(|w| w.pos == c.pos) {
-            notes.push((c.pos, format!("superseded by {} (pathological before clinical, dated before undated, then the latest)", names(first.pos))));
+            let name = winner.get_or_insert_with(|| names(first.pos));
+            let note = concat(&[
+                "superseded by ",
+                name,
+                " (pathological before clinical, dated before undated, then the latest)",
+            ]);
+            notes.push((c.pos, note));
         }
     }
     let mut positions: Vec<usize> = winners.iter().map(|w| w.pos).collect();
@@ -1276,7 +1296,17 @@ fn fact_bool(found: Found<FactValue>) -> Found<bool> {
 
 /// Maps a record's text.
 pub fn map(text: &str) -> Result<Mapped, Error> {
-    let res = read_record(text)?;
+    map_read(read_record(text)?)
+}
+
+/// Maps a record's text read by the general reader only.
+#[cfg(test)]
+pub fn map_general(text: &str) -> Result<Mapped, Error> {
+    map_read(crate::read::read_record_general(text)?)
+}
+
+/// Maps the resources read.
+fn map_read(res: Vec<Res<'_>>) -> Result<Mapped, Error> {
     let mut m = Mapper {
         resolver: Resolver::new(&res),
         res: &res,
@@ -1294,7 +1324,7 @@ pub fn map(text: &str) -> Result<Mapped, Error> {
         ..
     } = m;
     // A resource's name, copied only where an output needs it.
-    let names = |pos: usize| res.get(pos).map(|r| r.name.clone()).unwrap_or_default();
+    let names = |pos: usize| res.get(pos).map(Res::name).unwrap_or_default();
     let mut provenance: Vec<(Field, Vec<usize>)> = Vec::new();
 
     // case_id: the Patient's logical id, when exactly one Patient.

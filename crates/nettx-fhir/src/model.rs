@@ -2,11 +2,13 @@
 //! Patient, Condition, Observation, CodeableConcept, Coding, Quantity,
 //! Reference, Extension, Period. Unknown elements are skipped.
 //!
-//! Reading is in two passes. The record is read once into [`RawResource`]s
-//! whose elements are kept as raw JSON text (no copy), so that a resource of
-//! a type the mapping ignores is never held to the shapes below; then the
-//! elements of Patients, Conditions and Observations are read into these
-//! types, and a wrong shape there is a `parse` error naming the resource.
+//! The general reader reads in two passes. The record is read once into
+//! [`RawResource`]s whose elements are kept as raw JSON text (no copy), so
+//! that a resource of a type the mapping ignores is never held to the shapes
+//! below; then the elements the mapping reads are read into these types when
+//! it reads them, and a wrong shape there is a `parse` error naming the
+//! resource. The one-pass reader ([`crate::onepass`]) builds the same types
+//! directly, for records where that gives the same answer.
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -279,7 +281,7 @@ impl<'de, 'c> Visitor<'de> for TopSeed<'c> {
 }
 
 /// Coding.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Coding<'a> {
     #[serde(borrow)]
     pub system: Option<Str<'a>>,
@@ -288,10 +290,10 @@ pub struct Coding<'a> {
 }
 
 /// CodeableConcept.
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Default)]
 pub struct CodeableConcept<'a> {
     #[serde(borrow, default)]
-    pub coding: Vec<Coding<'a>>,
+    pub coding: Codings<'a>,
 }
 
 impl CodeableConcept<'_> {
@@ -303,15 +305,60 @@ impl CodeableConcept<'_> {
     }
 }
 
+/// The codings of a CodeableConcept: the first kept inline (most concepts
+/// have one, and a Vec of one is an allocation), the others in a Vec. Read
+/// from JSON exactly as a `Vec<Coding>` is (the same checks and messages).
+#[derive(Debug, Clone, Default)]
+pub struct Codings<'a> {
+    first: Option<Coding<'a>>,
+    rest: Vec<Coding<'a>>,
+}
+
+impl<'a> Codings<'a> {
+    /// Adds a coding at the end.
+    pub fn push(&mut self, c: Coding<'a>) {
+        if self.first.is_none() {
+            self.first = Some(c);
+        } else {
+            self.rest.push(c);
+        }
+    }
+    /// The codings in order.
+    pub fn iter(&self) -> impl Iterator<Item = &Coding<'a>> {
+        self.first.iter().chain(self.rest.iter())
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Codings<'a> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<Codings<'a>>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Codings<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                // As serde's `Vec`, whose messages these are.
+                f.write_str("a sequence")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut out = Codings::default();
+                while let Some(c) = seq.next_element::<Coding<'a>>()? {
+                    out.push(c);
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_seq(V(std::marker::PhantomData))
+    }
+}
+
 /// Reference.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Reference<'a> {
     #[serde(borrow)]
     pub reference: Option<Str<'a>>,
 }
 
 /// Quantity: the value kept as its JSON text (a decimal, read exactly).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Quantity<'a> {
     #[serde(borrow)]
     pub value: Option<&'a RawValue>,
@@ -324,7 +371,7 @@ pub struct Quantity<'a> {
 }
 
 /// Extension (only the members the mapping reads).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[allow(non_snake_case, reason = "FHIR's element names")]
 pub struct Extension<'a> {
     #[serde(borrow)]
@@ -336,7 +383,7 @@ pub struct Extension<'a> {
 }
 
 /// Observation.component.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[allow(non_snake_case, reason = "FHIR's element names")]
 pub struct Component<'a> {
     #[serde(borrow, default)]
@@ -346,7 +393,7 @@ pub struct Component<'a> {
 }
 
 /// Period.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Period<'a> {
     #[serde(borrow)]
     pub start: Option<Str<'a>>,
