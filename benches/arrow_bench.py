@@ -31,6 +31,7 @@ CASES = {
     "arrow": "evaluate_arrow(pyarrow Table)",
     "stream": "evaluate_arrow(Parquet, streamed)",
     "lazy": "evaluate_arrow(Parquet, streamed, lazy=True) into a Parquet writer",
+    "lazy_table": "evaluate_arrow(pyarrow Table, lazy=True), batches read and dropped",
     "polars": "evaluate_arrow(Polars DataFrame)",
     "duckdb": "evaluate_arrow(DuckDB relation, scanning Parquet)",
     "arrow_pandas": "evaluate_arrow(Table).to_pandas()",
@@ -145,6 +146,15 @@ def measure(case: str, path: str) -> Dict[str, Any]:
             for batch in reader:
                 writer.write_batch(batch)
         evaluation = t() - t0  # includes reading the input and writing the result
+        out = None
+    elif case == "lazy_table":
+        table = pq.read_table(path)
+        input_mb = table.nbytes / 2**20
+        t0 = t()
+        reader = pa.RecordBatchReader.from_stream(nettx.evaluate_arrow(table, lazy=True))
+        rows = sum(batch.num_rows for batch in reader)
+        evaluation = t() - t0  # the result is evaluated batch by batch and not kept
+        assert rows == table.num_rows
         out = None
     elif case == "polars":
         import polars as pl
