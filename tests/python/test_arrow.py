@@ -68,7 +68,7 @@ def test_the_conformance_cases_give_the_golden_output() -> None:
 def test_a_random_cohort_equals_evaluate_many_in_several_batches() -> None:
     cases = random_cases(150_000)
     table = arrow_table(cases)
-    # One batch of 150,000 rows is evaluated in slices of 65,536.
+    # One batch of 150,000 rows is evaluated in three slices of 50,000.
     result = nettx.evaluate_arrow(table, full=True)
     assert result.num_batches == 3 and len(result) == 150_000
     check_rows(result, cases)
@@ -79,7 +79,7 @@ def test_a_random_cohort_equals_evaluate_many_in_several_batches() -> None:
 
 def test_a_sliced_table_reads_only_its_rows() -> None:
     # A slice of a list column keeps the whole column's items, with offsets
-    # that do not start at 0; every 65,536-row slice of it is read alone.
+    # that do not start at 0; every slice of it (at most 65,536 rows) is read alone.
     cases = random_cases(150_000, seed=21)
     for c in cases[::3]:
         c["complications"] = ["bleeding", "other"][: len(c["case_id"]) % 3]
@@ -309,8 +309,9 @@ def test_the_row_counts_over_the_whole_stream() -> None:
 
 
 def test_slices_evaluated_at_once_keep_their_order_and_the_first_error() -> None:
-    # 200,000 rows make four slices of at most 65,536 rows, evaluated one per
-    # core at a time: bad rows in the second and third slices.
+    # 200,000 rows make four slices of 50,000 (as few equal slices as the
+    # bound of 65,536 rows allows), evaluated one per core at a time: bad
+    # rows in the second and third slices.
     n = 200_000
     sites = ["ileum"] * n
     sites[70_000] = "nowhere"
@@ -322,18 +323,18 @@ def test_slices_evaluated_at_once_keep_their_order_and_the_first_error() -> None
     assert (info.value.field, info.value.row) == ("primary_site", 70_000)
     result = nettx.evaluate_arrow(table, errors="return")
     out = pa.table(result)
-    assert [b.num_rows for b in out.to_batches()] == [65_536, 65_536, 65_536, n - 3 * 65_536]
+    assert [b.num_rows for b in out.to_batches()] == [50_000] * 4
     assert out.column("case_id").to_pylist() == table.column("case_id").to_pylist()
     failed = [i for i, e in enumerate(out.column("error_field").to_pylist()) if e is not None]
     assert failed == [70_000, 140_000]
     # Every other row as evaluate gives it, whichever slice and thread it was in.
     digests = out.column("case_digest").to_pylist()
-    for i in (0, 65_535, 65_536, 69_999, 131_072, 199_999):
+    for i in (0, 49_999, 50_000, 69_999, 100_000, 199_999):
         assert digests[i] == nettx.evaluate({"primary_site": "ileum", "tumor_size_cm": sizes[i]}).case_digest
     # Lazily: the slices before the bad one are handed on, then the error.
     stream = nettx.evaluate_arrow(table, lazy=True)
     reader = pa.RecordBatchReader.from_stream(stream)
-    assert reader.read_next_batch().num_rows == 65_536
+    assert reader.read_next_batch().num_rows == 50_000
     with pytest.raises(pa.ArrowInvalid, match="row 70000"):
         reader.read_next_batch()
 

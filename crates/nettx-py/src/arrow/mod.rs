@@ -47,8 +47,8 @@ struct Evaluator {
     caches: Vec<Vec<read::ColumnCache>>,
     options: Options,
     raise: bool,
-    /// The input batch being read, and how far.
-    pending: Option<(RecordBatch, usize)>,
+    /// The input batch being read, how far, and the size of its slices.
+    pending: Option<(RecordBatch, usize, usize)>,
     /// Rows read before the pending slice (for the rows of errors).
     start: usize,
     /// Output batches evaluated and not yet handed on, in order; after a
@@ -101,18 +101,21 @@ impl Evaluator {
     /// the end of the input.
     fn next_slice(&mut self) -> Option<Result<(usize, RecordBatch), Failure>> {
         loop {
-            if let Some((batch, offset)) = self.pending.take() {
+            if let Some((batch, offset, size)) = self.pending.take() {
                 if offset < batch.num_rows() {
-                    let len = CHUNK_ROWS.min(batch.num_rows() - offset);
+                    let len = size.min(batch.num_rows() - offset);
                     let slice = batch.slice(offset, len);
-                    self.pending = Some((batch, offset + len));
+                    self.pending = Some((batch, offset + len, size));
                     let start = self.start;
                     self.start += len;
                     return Some(Ok((start, slice)));
                 }
             }
             match self.reader.next()? {
-                Ok(batch) => self.pending = Some((batch, 0)),
+                Ok(batch) => {
+                    let size = slice_size(batch.num_rows());
+                    self.pending = Some((batch, 0, size));
+                }
                 Err(e) => return Some(Err(Failure::Arrow(e))),
             }
         }
@@ -187,6 +190,14 @@ impl Evaluator {
             self.done = true;
         }
     }
+}
+
+/// The size of the slices of a batch of `rows` rows: as few slices as
+/// [`CHUNK_ROWS`] allows, of equal size (so that slices evaluated at once
+/// take about as long as each other).
+fn slice_size(rows: usize) -> usize {
+    let slices = rows.div_ceil(CHUNK_ROWS).max(1);
+    rows.div_ceil(slices).max(1)
 }
 
 /// Reads, evaluates and writes one slice of the input (`start`: the row of
