@@ -13,7 +13,7 @@ mod bridge;
 mod read;
 
 use crate::errors::{invalid_case, nettx_error};
-use crate::frame::plan_columns;
+use crate::frame::{plan_columns, Frame};
 use crate::output::{self, Options, CHUNK_ROWS};
 use crate::vocab::member;
 use arrow_array::cast::AsArray;
@@ -43,8 +43,8 @@ enum Failure {
 struct Evaluator {
     reader: bridge::Reader,
     plan: Vec<(usize, Field)>,
-    /// The judged strings of each column, one set per worker.
-    caches: Vec<Vec<read::ColumnCache>>,
+    /// What each worker keeps from slice to slice.
+    workers: Vec<Worker>,
     options: Options,
     raise: bool,
     /// The input batch being read, how far, and the size of its slices.
@@ -62,6 +62,14 @@ struct Evaluator {
 /// Most slices evaluated at once.
 const MAX_WORKERS: usize = 8;
 
+/// What one worker keeps from slice to slice: the judged strings of each
+/// column, and the buffers of the rows it reads.
+#[derive(Default)]
+struct Worker {
+    caches: Vec<read::ColumnCache>,
+    frame: Frame,
+}
+
 impl Evaluator {
     fn new(
         reader: bridge::Reader,
@@ -72,13 +80,16 @@ impl Evaluator {
         let workers = std::thread::available_parallelism()
             .map_or(1, |c| c.get())
             .clamp(1, MAX_WORKERS);
-        let caches = (0..workers)
-            .map(|_| plan.iter().map(|_| Default::default()).collect())
+        let workers = (0..workers)
+            .map(|_| Worker {
+                caches: plan.iter().map(|_| Default::default()).collect(),
+                frame: Frame::default(),
+            })
             .collect();
         Evaluator {
             reader,
             plan,
-            caches,
+            workers,
             options,
             raise,
             pending: None,
@@ -124,9 +135,9 @@ impl Evaluator {
     /// Reads up to one slice per worker, evaluates them, and queues their
     /// output batches in order, up to and including the first failure.
     fn fill(&mut self) {
-        let mut slices = Vec::with_capacity(self.caches.len());
+        let mut slices = Vec::with_capacity(self.workers.len());
         let mut failure = None;
-        while slices.len() < self.caches.len() {
+        while slices.len() < self.workers.len() {
             match self.next_slice() {
                 Some(Ok(slice)) => slices.push(slice),
                 Some(Err(f)) => {
@@ -142,28 +153,29 @@ impl Evaluator {
         }
         let (plan, options, raise) = (&self.plan, self.options, self.raise);
         let results: Vec<Result<RecordBatch, Failure>> = if slices.len() == 1 {
-            let caches = self.caches.first_mut().map_or(&mut [][..], |c| &mut c[..]);
-            slices
-                .iter()
-                .map(|(start, slice)| {
-                    evaluate_slice(slice, *start, plan, caches, options, raise, true)
-                })
-                .collect()
+            match (slices.first(), self.workers.first_mut()) {
+                (Some((start, slice)), Some(worker)) => {
+                    vec![evaluate_slice(
+                        slice, *start, plan, worker, options, raise, true,
+                    )]
+                }
+                _ => Vec::new(),
+            }
         } else {
             std::thread::scope(|scope| {
-                let mut work = slices.iter().zip(self.caches.iter_mut());
+                let mut work = slices.iter().zip(self.workers.iter_mut());
                 let first = work.next();
                 let handles: Vec<_> = work
-                    .map(|((start, slice), caches)| {
+                    .map(|((start, slice), worker)| {
                         scope.spawn(move || {
-                            evaluate_slice(slice, *start, plan, caches, options, raise, false)
+                            evaluate_slice(slice, *start, plan, worker, options, raise, false)
                         })
                     })
                     .collect();
                 let mut results = Vec::with_capacity(slices.len());
-                if let Some(((start, slice), caches)) = first {
+                if let Some(((start, slice), worker)) = first {
                     results.push(evaluate_slice(
-                        slice, *start, plan, caches, options, raise, false,
+                        slice, *start, plan, worker, options, raise, false,
                     ));
                 }
                 for h in handles {
@@ -206,23 +218,24 @@ fn evaluate_slice(
     slice: &RecordBatch,
     start: usize,
     plan: &[(usize, Field)],
-    caches: &mut [read::ColumnCache],
+    worker: &mut Worker,
     options: Options,
     raise: bool,
     split: bool,
 ) -> Result<RecordBatch, Failure> {
-    let frame = read::read_batch(slice, plan, caches);
+    read::read_batch(&mut worker.frame, slice, plan, &mut worker.caches);
+    let frame = &worker.frame;
     let mut evaluated = if split {
-        output::evaluate(&frame, options)
+        output::evaluate(frame, options)
     } else {
-        output::evaluate_here(&frame, options)
+        output::evaluate_here(frame, options)
     };
     if raise {
         if let Some((row, e)) = evaluated.errors.first() {
             return Err(Failure::Case(start + row, e.clone()));
         }
     }
-    output::to_batch(&frame, &mut evaluated, options).map_err(Failure::Arrow)
+    output::to_batch(frame, &mut evaluated, options).map_err(Failure::Arrow)
 }
 
 /// The evaluator as an Arrow reader, for a lazy stream: a refused row ends

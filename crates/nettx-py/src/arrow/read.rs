@@ -327,17 +327,18 @@ fn read_complications(frame: &mut Frame, array: &ArrayRef, cache: &mut ColumnCac
     }
 }
 
-/// The rows of a batch: every planned column read into a new frame.
+/// The rows of a batch: every planned column read into `frame`, which is
+/// reset first (its buffers are reused).
 pub(crate) fn read_batch(
+    frame: &mut Frame,
     batch: &RecordBatch,
     plan: &[(usize, Field)],
     caches: &mut [ColumnCache],
-) -> Frame {
-    let mut frame = Frame::new(batch.num_rows());
+) {
+    frame.reset(batch.num_rows());
     for ((position, field), cache) in plan.iter().zip(caches.iter_mut()) {
         if let Some(array) = batch.columns().get(*position) {
-            read_column(&mut frame, *field, array, cache);
+            read_column(frame, *field, array, cache);
         }
     }
-    frame
 }

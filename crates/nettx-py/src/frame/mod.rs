@@ -50,6 +50,12 @@ mod tests {
     /// would (every column as objects).
     fn frame_of(columns: &[Field], rows: &[Vec<Value>]) -> Frame {
         let mut frame = Frame::new(rows.len());
+        fill(&mut frame, columns, rows);
+        frame
+    }
+
+    /// Reads the rows into `frame` (of as many rows), column by column.
+    fn fill(frame: &mut Frame, columns: &[Field], rows: &[Vec<Value>]) {
         for (c, &field) in columns.iter().enumerate() {
             frame.mark_present(field);
             let reader = Reader::new(field, MissingValues::default());
@@ -65,11 +71,38 @@ mod tests {
                 frame.set_cell(i, field, cell);
             }
         }
-        frame
     }
 
     /// The fast path for wire names gives what judging the text gives, for
     /// every name of every vocabulary in every field (and declines the rest).
+    /// A frame reset for another batch holds nothing of the one before: the
+    /// same cases and errors as a new frame of the same rows.
+    #[test]
+    fn a_reset_frame_is_a_new_frame() {
+        let columns = [Field::CaseId, Field::PrimarySite, Field::Metastatic];
+        let first = vec![
+            vec![json!("a"), json!("ileum"), json!(true)],
+            vec![json!("b"), json!("nowhere"), json!(false)],
+            vec![json!("x".repeat(300)), json!("rectum"), Value::Null],
+        ];
+        let second = vec![
+            vec![Value::Null, json!("colon"), Value::Null],
+            vec![json!("d"), json!("appendix"), json!("yes")],
+        ];
+        let fresh = frame_of(&columns, &second);
+        let mut reused = frame_of(&columns, &first);
+        reused.reset(second.len());
+        fill(&mut reused, &columns, &second);
+        for i in 0..second.len() {
+            assert_eq!(reused.row_case(i), fresh.row_case(i), "row {i}");
+            assert_eq!(reused.case_id(i), fresh.case_id(i), "row {i}");
+        }
+        let mut empty = frame_of(&columns, &first);
+        empty.reset(2);
+        assert!(empty.present.is_empty() && empty.bad.is_empty() && empty.case_ids.is_none());
+        assert_eq!(empty.case_id(0), None);
+    }
+
     #[test]
     fn choice_cells_are_judged_cells() {
         let mut names: Vec<&str> = Vec::new();

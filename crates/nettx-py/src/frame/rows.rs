@@ -150,13 +150,6 @@ pub(crate) struct CaseIds {
 }
 
 impl CaseIds {
-    fn new(rows: usize) -> Self {
-        CaseIds {
-            text: String::new(),
-            spans: vec![None; rows],
-        }
-    }
-
     fn set(&mut self, i: usize, id: &str) {
         if let Some(span) = self.spans.get_mut(i) {
             let start = self.text.len();
@@ -187,6 +180,8 @@ pub(crate) struct Frame {
     pub(crate) case_ids: Option<CaseIds>,
     /// The values the core refuses, by (row, field index).
     pub(crate) bad: HashMap<(usize, u8), EntryValue>,
+    /// The buffers of the ids of a frame [`Frame::reset`], for reuse.
+    spare_ids: Option<CaseIds>,
 }
 
 impl Frame {
@@ -197,7 +192,22 @@ impl Frame {
             rows: vec![Row::default(); n],
             case_ids: None,
             bad: HashMap::new(),
+            spare_ids: None,
         }
+    }
+
+    /// Makes this frame an empty frame of `n` rows, as [`Frame::new`] would,
+    /// keeping its buffers (a reader of many batches reuses one frame).
+    pub(crate) fn reset(&mut self, n: usize) {
+        self.present.clear();
+        self.rows.clear();
+        self.rows.resize(n, Row::default());
+        if let Some(mut ids) = self.case_ids.take() {
+            ids.text.clear();
+            ids.spans.clear();
+            self.spare_ids = Some(ids);
+        }
+        self.bad.clear();
     }
 
     pub(crate) fn mark_present(&mut self, field: Field) {
@@ -206,7 +216,9 @@ impl Frame {
             self.present.sort_by_key(|f| f.index());
         }
         if field == Field::CaseId && self.case_ids.is_none() {
-            self.case_ids = Some(CaseIds::new(self.rows.len()));
+            let mut ids = self.spare_ids.take().unwrap_or_default();
+            ids.spans.resize(self.rows.len(), None);
+            self.case_ids = Some(ids);
         }
     }
 
