@@ -492,7 +492,8 @@ class ArrowResult:
 @final
 class ArrowStream:
     """The lazy result of ``evaluate_arrow(…, lazy=True)``: a stream that
-    evaluates each batch when its consumer asks for it; read once."""
+    reads and evaluates the next slices (one per core) when its consumer asks
+    for a batch and none is waiting; read once."""
 
     def __arrow_c_stream__(self, requested_schema: Optional[Any] = None) -> Any:
         """The stream as an Arrow C stream in a capsule (once)."""

@@ -339,6 +339,29 @@ def test_slices_evaluated_at_once_keep_their_order_and_the_first_error() -> None
         reader.read_next_batch()
 
 
+_HUGE_IDS_SCRIPT = """
+import pyarrow as pa, nettx
+n = 65_536
+ids = pa.DictionaryArray.from_arrays(pa.array([0] * n, pa.int32()), pa.array(["z" * 33_000]))
+table = pa.table({"case_id": ids, "primary_site": pa.array(["ileum"] * n)})
+try:
+    pa.RecordBatchReader.from_stream(nettx.evaluate_arrow(table, errors="return", lazy=True)).read_all()
+except pa.ArrowInvalid as e:
+    assert "case_id column" in str(e), e
+    print("lazy refused")
+"""
+
+
+def test_ids_past_the_column_limit_are_an_error_not_a_crash() -> None:
+    # 65,536 ids of 33,000 bytes (each refused for its length, and kept in the
+    # output's case_id column) pass the 2 GiB of one string column: an error
+    # where the lazy stream used to abort the process (the eager call, the
+    # same column writer, raised PanicException).
+    done = subprocess.run([sys.executable, "-c", _HUGE_IDS_SCRIPT], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["lazy", "refused"]
+
+
 def test_columns_are_checked_like_keys() -> None:
     with pytest.raises(nettx.InvalidCaseError) as info:
         nettx.evaluate_arrow(pa.table({"primary_site": ["ileum"], "note": ["x"]}))

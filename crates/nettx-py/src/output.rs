@@ -9,7 +9,7 @@
 //! core's order, so that every batch has the same dictionary.
 
 use crate::batch::par_ranges;
-use crate::frame::Frame;
+use crate::frame::{CaseIds, Frame};
 use arrow_array::types::Int8Type;
 use arrow_array::{
     ArrayRef, BooleanArray, DictionaryArray, Int8Array, ListArray, RecordBatch, StringArray,
@@ -408,6 +408,21 @@ fn string_array(text: TextPart, valid: Option<NullBuffer>) -> Result<StringArray
     )
 }
 
+/// The `case_id` column: an error, not a panic, past the 2 GiB that 32-bit
+/// offsets hold (ids are copied even when a row refuses them for length).
+fn id_array(ids: &CaseIds) -> Result<StringArray, ArrowError> {
+    let rows = ids.iter().count();
+    let mut text = TextPart::new(rows, 0);
+    let mut valid = Vec::with_capacity(rows);
+    for id in ids.iter() {
+        text.push(id.unwrap_or_default());
+        valid.push(id.is_some());
+    }
+    let nulls = valid.iter().any(|v| !v).then(|| NullBuffer::from(valid));
+    string_array(text, nulls)
+        .map_err(|e| ArrowError::ComputeError(format!("nettx: the case_id column: {e}")))
+}
+
 /// The record batch of the evaluated rows of `frame` (case identifiers from
 /// the frame). The columns' buffers move from `ev` into the batch (its
 /// errors and cases stay).
@@ -421,8 +436,8 @@ pub(crate) fn to_batch(
     let valid = any_error.then(|| NullBuffer::new(BooleanBuffer::from(ev.ok.clone())));
     let mut columns: Vec<ArrayRef> = Vec::with_capacity(16);
 
-    let case_ids: StringArray = match &frame.case_ids {
-        Some(ids) => ids.iter().collect(),
+    let case_ids = match &frame.case_ids {
+        Some(ids) => id_array(ids)?,
         None => StringArray::new_null(n),
     };
     columns.push(Arc::new(case_ids));

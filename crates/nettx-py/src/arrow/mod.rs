@@ -244,7 +244,19 @@ impl Iterator for Evaluator {
     type Item = Result<RecordBatch, ArrowError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.next_batch().map(|r| {
+        // Called from the Arrow C stream's callback, which a panic must not
+        // cross (it would abort the process): a panic ends the stream with
+        // an error instead.
+        let next = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.next_batch()));
+        let Ok(next) = next else {
+            self.done = true;
+            self.ready.clear();
+            return Some(Err(ArrowError::ComputeError(
+                "nettx: internal error while evaluating a batch (a panic); the stream ends here"
+                    .to_owned(),
+            )));
+        };
+        next.map(|r| {
             r.map_err(|f| match f {
                 Failure::Arrow(e) => e,
                 Failure::Case(row, e) => {
@@ -487,7 +499,8 @@ impl PyArrowResult {
 }
 
 /// The lazy result of ``evaluate_arrow(…, lazy=True)``: a stream that
-/// evaluates each batch when its consumer asks for it. It can be read once.
+/// reads and evaluates the next slices (one per core) when its consumer asks
+/// for a batch and none is waiting. It can be read once.
 #[pyclass(module = "nettx", name = "ArrowStream", frozen)]
 pub(crate) struct PyArrowStream {
     schema: SchemaRef,
@@ -496,8 +509,8 @@ pub(crate) struct PyArrowStream {
 
 #[pymethods]
 impl PyArrowStream {
-    /// The stream as an Arrow C stream in a capsule; it evaluates each batch
-    /// when the consumer asks for it. A second call raises ``RuntimeError``.
+    /// The stream as an Arrow C stream in a capsule; it evaluates the next
+    /// slices when the consumer asks for a batch. A second call raises ``RuntimeError``.
     /// ``requested_schema`` is not supported and ignored.
     #[pyo3(signature = (requested_schema = None))]
     fn __arrow_c_stream__<'py>(

@@ -28,7 +28,8 @@ pub(crate) use pandas::{evaluate_columns, frame_columns};
 #[cfg(test)]
 pub(crate) use rows::code_of;
 pub(crate) use rows::{
-    choice_cell, complication_item_bits, judge, plan_columns, Cell, Frame, MAX_CACHED_STRINGS,
+    choice_cell, complication_item_bits, judge, plan_columns, CaseIds, Cell, Frame,
+    MAX_CACHED_STRINGS,
 };
 
 #[cfg(test)]
