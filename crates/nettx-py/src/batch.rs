@@ -32,18 +32,19 @@ pub(crate) fn par_ranges<R: Send>(n: usize, f: impl Fn(Range<usize>) -> R + Sync
     if ranges.len() <= 1 {
         return vec![f(0..n)];
     }
+    par_map(ranges, f)
+}
+
+/// Runs `f` on each item, one thread per item (the first on the calling
+/// thread), and returns the results in item order.
+pub(crate) fn par_map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
     let f = &f;
     std::thread::scope(|scope| {
-        let mut rest = ranges.iter().skip(1);
-        let handles: Vec<_> = rest
-            .by_ref()
-            .map(|r| {
-                let r = r.clone();
-                scope.spawn(move || f(r))
-            })
-            .collect();
-        let first = ranges.first().cloned().unwrap_or(0..0);
-        let mut results = vec![f(first)];
+        let mut items = items.into_iter();
+        let first = items.next();
+        let handles: Vec<_> = items.map(|item| scope.spawn(move || f(item))).collect();
+        let mut results = Vec::with_capacity(handles.len() + 1);
+        results.extend(first.map(f));
         for h in handles {
             match h.join() {
                 Ok(r) => results.push(r),

@@ -411,7 +411,7 @@ fn string_array(text: TextPart, valid: Option<NullBuffer>) -> Result<StringArray
 /// The `case_id` column: an error, not a panic, past the 2 GiB that 32-bit
 /// offsets hold (ids are copied even when a row refuses them for length).
 fn id_array(ids: &CaseIds) -> Result<StringArray, ArrowError> {
-    let rows = ids.iter().count();
+    let rows = ids.len();
     let mut text = TextPart::new(rows, 0);
     let mut valid = Vec::with_capacity(rows);
     for id in ids.iter() {

@@ -12,6 +12,7 @@
 mod bridge;
 mod read;
 
+use crate::batch::par_map;
 use crate::errors::{invalid_case, nettx_error};
 use crate::frame::{plan_columns, Frame};
 use crate::output::{self, Options, CHUNK_ROWS};
@@ -162,31 +163,9 @@ impl Evaluator {
                 _ => Vec::new(),
             }
         } else {
-            std::thread::scope(|scope| {
-                let mut work = slices.iter().zip(self.workers.iter_mut());
-                let first = work.next();
-                let handles: Vec<_> = work
-                    .map(|((start, slice), worker)| {
-                        scope.spawn(move || {
-                            evaluate_slice(slice, *start, plan, worker, options, raise, false)
-                        })
-                    })
-                    .collect();
-                let mut results = Vec::with_capacity(slices.len());
-                if let Some(((start, slice), worker)) = first {
-                    results.push(evaluate_slice(
-                        slice, *start, plan, worker, options, raise, false,
-                    ));
-                }
-                for h in handles {
-                    match h.join() {
-                        Ok(r) => results.push(r),
-                        // A panic in a worker goes on in the caller, where
-                        // the binding turns it into a Python exception.
-                        Err(payload) => std::panic::resume_unwind(payload),
-                    }
-                }
-                results
+            let work: Vec<_> = slices.iter().zip(self.workers.iter_mut()).collect();
+            par_map(work, |((start, slice), worker)| {
+                evaluate_slice(slice, *start, plan, worker, options, raise, false)
             })
         };
         for result in results {

@@ -164,6 +164,11 @@ impl CaseIds {
         self.text.get(start..end)
     }
 
+    /// The number of rows.
+    pub(crate) fn len(&self) -> usize {
+        self.spans.len()
+    }
+
     /// Every row's id, in row order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = Option<&str>> + '_ {
         (0..self.spans.len()).map(|i| self.get(i))
