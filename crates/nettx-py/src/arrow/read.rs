@@ -5,7 +5,7 @@
 //! [`judge`](crate::frame::judge) as a pandas column or a dict, so that a
 //! value gets the same acceptance, error and message whatever it came in. The
 //! common types are read without that detour: booleans of a boolean field,
-//! numbers of the size, and strings and dictionary values, which are judged
+//! float sizes, and strings and dictionary values, which are judged
 //! once per distinct value. A type that has no JSON counterpart (a date, a
 //! struct, bytes) is refused by the core at its first non-null value, with
 //! the column and the row in the error.
@@ -152,6 +152,16 @@ pub(crate) fn read_column(
                 }
             }
         }
+        DataType::Float64 if field == Field::TumorSizeCm => {
+            read_sizes(frame, array.as_primitive::<Float64Type>().iter())
+        }
+        DataType::Float32 if field == Field::TumorSizeCm => read_sizes(
+            frame,
+            array
+                .as_primitive::<Float32Type>()
+                .iter()
+                .map(|v| v.map(f64::from)),
+        ),
         DataType::Utf8 => read_strings(frame, field, array.as_string::<i32>(), cache),
         DataType::LargeUtf8 => read_strings(frame, field, array.as_string::<i64>(), cache),
         DataType::Utf8View => read_strings(frame, field, array.as_string_view(), cache),
@@ -212,6 +222,22 @@ where
             _ => cache.text_cell(field, text),
         };
         frame.set_cell(i, field, cell);
+    }
+}
+
+/// A float column of sizes: a finite value straight into its row, any
+/// other (NaN, infinity) judged as [`read_values`] would judge it, for the
+/// same error.
+fn read_sizes(frame: &mut Frame, values: impl Iterator<Item = Option<f64>>) {
+    for (i, value) in values.enumerate() {
+        match value {
+            None => {}
+            Some(v) if v.is_finite() => frame.set_cell(i, Field::TumorSizeCm, Cell::Size(v, false)),
+            Some(v) => {
+                let cell = judge(Field::TumorSizeCm, EntryValue::Float(v));
+                frame.set_cell(i, Field::TumorSizeCm, cell);
+            }
+        }
     }
 }
 
