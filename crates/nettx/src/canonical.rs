@@ -77,12 +77,69 @@ pub(crate) fn case_json(case: &Case, with_id: bool) -> String {
     out
 }
 
+/// Where the canonical text is written: a `String`, or [`StackText`].
+trait Sink {
+    fn put(&mut self, s: &str);
+}
+
+impl Sink for String {
+    #[inline]
+    fn put(&mut self, s: &str) {
+        self.push_str(s);
+    }
+}
+
+/// Room for the canonical text of a case without its id. Its length is
+/// bounded (each field once, from fixed vocabularies and one double; a test
+/// holds the longest case within it), so a digest needs no allocation.
+const STACK_TEXT_BYTES: usize = 512;
+
+/// The canonical text of a case without its id, on the stack.
+struct StackText {
+    buf: [u8; STACK_TEXT_BYTES],
+    len: usize,
+    /// Set if a write did not fit (never expected; the text is then written
+    /// again into a `String`).
+    overflow: bool,
+}
+
+impl StackText {
+    fn new() -> Self {
+        StackText {
+            buf: [0; STACK_TEXT_BYTES],
+            len: 0,
+            overflow: false,
+        }
+    }
+
+    /// The text written, or `None` if it did not fit.
+    fn bytes(&self) -> Option<&[u8]> {
+        if self.overflow {
+            return None;
+        }
+        self.buf.get(..self.len)
+    }
+}
+
+impl Sink for StackText {
+    #[inline]
+    fn put(&mut self, s: &str) {
+        let end = self.len + s.len();
+        match self.buf.get_mut(self.len..end) {
+            Some(dst) => {
+                dst.copy_from_slice(s.as_bytes());
+                self.len = end;
+            }
+            None => self.overflow = true,
+        }
+    }
+}
+
 /// Writes the canonical form straight into `out`: the same bytes as
 /// [`serialize_case`] through `serde_json` (a test holds the two equal),
 /// without its machinery. Keys and wire names never need an escape; the
 /// size is written by serde_json's own float formatter (`zmij`).
 fn write_case(case: &Case, with_id: bool, out: &mut String) {
-    let f = &case.facts;
     out.push('{');
     if with_id {
         if let Some(id) = &case.case_id {
@@ -91,45 +148,51 @@ fn write_case(case: &Case, with_id: bool, out: &mut String) {
             out.push(',');
         }
     }
-    out.push_str("\"primary_site\":\"");
-    out.push_str(f.site.as_str());
-    out.push('"');
+    write_facts(&case.facts, out);
+}
+
+/// The canonical form after its `{` and any `case_id`: the facts and the
+/// closing `}`.
+fn write_facts<S: Sink>(f: &crate::case::Facts, out: &mut S) {
+    out.put("\"primary_site\":\"");
+    out.put(f.site.as_str());
+    out.put("\"");
     if let Some(v) = f.histology {
-        out.push_str(",\"histology\":\"");
-        out.push_str(v.as_str());
-        out.push('"');
+        out.put(",\"histology\":\"");
+        out.put(v.as_str());
+        out.put("\"");
     }
     if let Some(v) = f.size_cm {
-        out.push_str(",\"tumor_size_cm\":");
+        out.put(",\"tumor_size_cm\":");
         // A finite double (validated on build), in the form serde_json
         // writes (its own formatter; a test holds the two equal).
-        out.push_str(zmij::Buffer::new().format_finite(v));
+        out.put(zmij::Buffer::new().format_finite(v));
     }
     for (name, value) in flags(f) {
         if let Some(v) = value {
-            out.push_str(",\"");
-            out.push_str(name);
-            out.push_str(if v { "\":true" } else { "\":false" });
+            out.put(",\"");
+            out.put(name);
+            out.put(if v { "\":true" } else { "\":false" });
         }
     }
     if !f.complications.is_empty() {
-        out.push_str(",\"complications\":[");
+        out.put(",\"complications\":[");
         for (i, c) in f.complications.iter().enumerate() {
             if i > 0 {
-                out.push(',');
+                out.put(",");
             }
-            out.push('"');
-            out.push_str(c.as_str());
-            out.push('"');
+            out.put("\"");
+            out.put(c.as_str());
+            out.put("\"");
         }
-        out.push(']');
+        out.put("]");
     }
     if let Some(v) = f.ssa_response {
-        out.push_str(",\"ssa_response\":\"");
-        out.push_str(v.as_str());
-        out.push('"');
+        out.put(",\"ssa_response\":\"");
+        out.put(v.as_str());
+        out.put("\"");
     }
-    out.push('}');
+    out.put("}");
 }
 
 /// SHA-256 (lowercase hex) of the canonical form without `case_id`.
@@ -139,11 +202,17 @@ pub(crate) fn case_digest(case: &Case) -> String {
     out
 }
 
-/// Appends [`case_digest`] to `out`.
+/// Appends [`case_digest`] to `out`. The text is written on the stack (no
+/// allocation per case, which a cohort of millions notices).
 pub(crate) fn push_case_digest(case: &Case, out: &mut String) {
-    let mut text = String::with_capacity(256);
-    write_case(case, false, &mut text);
-    push_hex(&Sha256::digest(text.as_bytes()), out);
+    let mut text = StackText::new();
+    text.put("{");
+    write_facts(&case.facts, &mut text);
+    let digest = match text.bytes() {
+        Some(bytes) => Sha256::digest(bytes),
+        None => Sha256::digest(case_json(case, false).as_bytes()),
+    };
+    push_hex(&digest, out);
 }
 
 /// Lowercase hex SHA-256 of `bytes`.
@@ -155,7 +224,10 @@ pub(crate) fn hex_sha256(bytes: &[u8]) -> String {
 
 /// Appends `bytes` (at most 32, a digest) in lowercase hex, in one copy.
 fn push_hex(bytes: &[u8], out: &mut String) {
-    let digit = |n: u8| if n < 10 { b'0' + n } else { b'a' + n - 10 };
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    // The index is below 16, so `get` always finds it (and is compiled
+    // without a check).
+    let digit = |n: u8| DIGITS.get(usize::from(n & 0xf)).copied().unwrap_or(b'0');
     let mut hex = [0u8; 64];
     for (pair, byte) in hex.chunks_exact_mut(2).zip(bytes) {
         if let [high, low] = pair {
@@ -180,6 +252,48 @@ mod tests {
         fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serialize_case(self.0, self.1, serializer)
         }
+    }
+
+    /// The stack buffer of a digest holds the longest canonical text there
+    /// can be (409 bytes today): every field known, each at its longest value,
+    /// every complication, and a size of the longest form a double takes.
+    #[test]
+    fn the_longest_canonical_text_fits_on_the_stack() {
+        fn longest<T: crate::vocab::Vocabulary>() -> usize {
+            T::ALL.iter().map(|v| v.as_str().len()).max().unwrap()
+        }
+        let flags: usize = flags(&Case::builder(Site::ALL[0]).build().unwrap().facts)
+            .iter()
+            .map(|(name, _)| ",\"\":false".len() + name.len())
+            .sum();
+        let complications: usize = Complication::ALL
+            .iter()
+            .map(|c| ",\"\"".len() + c.as_str().len())
+            .sum();
+        let bound = "{\"primary_site\":\"\"".len()
+            + longest::<Site>()
+            + ",\"histology\":\"\"".len()
+            + longest::<Histology>()
+            + ",\"tumor_size_cm\":".len()
+            + "-2.2250738585072014e-308".len()
+            + flags
+            + ",\"complications\":[]".len()
+            + complications
+            + ",\"ssa_response\":\"\"".len()
+            + longest::<SsaResponse>()
+            + "}".len();
+        assert!(bound <= STACK_TEXT_BYTES, "{bound}");
+    }
+
+    /// A text that would not fit is reported, not cut (the digest then
+    /// writes it into a `String`).
+    #[test]
+    fn a_stack_text_that_overflows_is_refused_whole() {
+        let mut text = StackText::new();
+        text.put("{");
+        assert_eq!(text.bytes(), Some(&b"{"[..]));
+        text.put(&"x".repeat(STACK_TEXT_BYTES));
+        assert_eq!(text.bytes(), None);
     }
 
     /// The direct writer gives the bytes of the serde form, for every kind
