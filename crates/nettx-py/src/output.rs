@@ -202,23 +202,10 @@ impl TextPart {
     }
 }
 
-/// The evaluated rows of one range of a frame.
+/// The evaluated rows of a frame (or of a range of it): the columns'
+/// buffers, and per row the error (when it could not be evaluated) and,
+/// when kept, the case.
 #[derive(Debug, Default)]
-struct Part {
-    ok: Vec<bool>,
-    in_scope: Vec<bool>,
-    urgent: Vec<bool>,
-    disease: Vec<i8>,
-    lists: Vec<ListPart>,
-    digest: TextPart,
-    json: TextPart,
-    errors: Vec<(usize, Error)>,
-    cases: Vec<Option<Case>>,
-}
-
-/// The evaluated rows of a frame: the columns' buffers, and per row the
-/// error (when it could not be evaluated) and, when kept, the case.
-#[derive(Debug)]
 pub(crate) struct Evaluated {
     ok: Vec<bool>,
     in_scope: Vec<bool>,
@@ -244,14 +231,13 @@ pub(crate) fn evaluate(frame: &Frame, options: Options) -> Evaluated {
 /// Builds, evaluates and writes every row of `frame` on the calling thread
 /// (for callers that run several frames at once).
 pub(crate) fn evaluate_here(frame: &Frame, options: Options) -> Evaluated {
-    let n = frame.rows.len();
-    join(vec![evaluate_part(frame, 0..n, options)], n, options)
+    evaluate_part(frame, 0..frame.rows.len(), options)
 }
 
 /// The rows `range` of `frame`, evaluated and written.
-fn evaluate_part(frame: &Frame, range: std::ops::Range<usize>, options: Options) -> Part {
+fn evaluate_part(frame: &Frame, range: std::ops::Range<usize>, options: Options) -> Evaluated {
     let rows = range.len();
-    let mut p = Part {
+    let mut p = Evaluated {
         ok: Vec::with_capacity(rows),
         in_scope: Vec::with_capacity(rows),
         urgent: Vec::with_capacity(rows),
@@ -337,20 +323,10 @@ fn evaluate_part(frame: &Frame, range: std::ops::Range<usize>, options: Options)
 
 /// Joins the parts, in row order, adjusting offsets (a single part is
 /// moved, not copied).
-fn join(mut parts: Vec<Part>, n: usize, options: Options) -> Evaluated {
+fn join(mut parts: Vec<Evaluated>, n: usize, options: Options) -> Evaluated {
     if parts.len() == 1 {
         if let Some(p) = parts.pop() {
-            return Evaluated {
-                ok: p.ok,
-                in_scope: p.in_scope,
-                urgent: p.urgent,
-                disease: p.disease,
-                lists: p.lists,
-                digest: p.digest,
-                json: p.json,
-                errors: p.errors,
-                cases: p.cases,
-            };
+            return p;
         }
     }
     let mut all = Evaluated {
