@@ -754,7 +754,7 @@ fn streams_a_large_json_lines_file() {
         let line = line.expect("output line");
         if line.starts_with(r#"{"error":"#) {
             errors.push(count);
-        } else if count % 9973 == 0 {
+        } else if count.is_multiple_of(9973) {
             // Spot checks: the evaluation of this very case.
             assert!(
                 line.contains(&format!(r#""case_id":"c{count}""#)),

@@ -71,7 +71,8 @@ fn main() {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("runtime");
-    let client = reqwest::Client::new();
+    let client =
+        nettx_server::client::build(&[], std::time::Duration::from_secs(10)).expect("client");
     let issuers = [Issuer {
         iss: ISS.into(),
         jwks_file: Some(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/keys/issuer-jwks.json").into()),

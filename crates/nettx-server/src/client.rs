@@ -1,8 +1,11 @@
 //! The outgoing HTTPS client (FHIR-server fetches and `jku` key sets): rustls
-//! with the system's trust roots plus the PEM file named by `SSL_CERT_FILE`,
-//! no redirects followed, a time limit per fetch, and bodies read up to a
-//! bound.
+//! on aws-lc-rs with the system's trust roots plus the PEM file named by
+//! `SSL_CERT_FILE`, no redirects followed, a time limit per fetch, and bodies
+//! read up to a bound.
 
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::CertificateDer;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Where Debian, Ubuntu, Alpine, RHEL/Fedora and macOS keep the system's
@@ -14,12 +17,24 @@ const SYSTEM_BUNDLES: [&str; 4] = [
     "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
 ];
 
+/// What a bundle that is not PEM, or a certificate that cannot be a trust
+/// root, is told with: the words of reqwest's builder error, from when
+/// reqwest read the bundles and built the trust store itself.
+const BUILDER_ERROR: &str = "builder error";
+
 /// Where trust roots came from: each file and how many certificates it gave.
 pub type RootSources = Vec<(String, usize)>;
 
+/// The certificates of a PEM bundle (other PEM sections are skipped).
+fn pem_certificates(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, &'static str> {
+    CertificateDer::pem_slice_iter(pem)
+        .collect::<Result<_, _>>()
+        .map_err(|_| BUILDER_ERROR)
+}
+
 /// The trust roots: the system's bundle plus `SSL_CERT_FILE` when set.
 /// Returns how many certificates each source gave, for the start-up message.
-pub fn trust_roots() -> Result<(Vec<reqwest::Certificate>, RootSources), String> {
+pub fn trust_roots() -> Result<(Vec<CertificateDer<'static>>, RootSources), String> {
     let mut roots = Vec::new();
     let mut sources = Vec::new();
     if let Some(path) = SYSTEM_BUNDLES
@@ -27,8 +42,7 @@ pub fn trust_roots() -> Result<(Vec<reqwest::Certificate>, RootSources), String>
         .find(|p| std::path::Path::new(p).is_file())
     {
         let pem = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
-        let certs =
-            reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| format!("{path}: {e}"))?;
+        let certs = pem_certificates(&pem).map_err(|e| format!("{path}: {e}"))?;
         sources.push(((*path).to_owned(), certs.len()));
         roots.extend(certs);
     }
@@ -38,8 +52,7 @@ pub fn trust_roots() -> Result<(Vec<reqwest::Certificate>, RootSources), String>
     {
         let shown = path.to_string_lossy().into_owned();
         let pem = std::fs::read(&path).map_err(|e| format!("SSL_CERT_FILE {shown}: {e}"))?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem)
-            .map_err(|e| format!("SSL_CERT_FILE {shown}: {e}"))?;
+        let certs = pem_certificates(&pem).map_err(|e| format!("SSL_CERT_FILE {shown}: {e}"))?;
         if certs.is_empty() {
             return Err(format!("SSL_CERT_FILE {shown}: holds no PEM certificate"));
         }
@@ -49,19 +62,39 @@ pub fn trust_roots() -> Result<(Vec<reqwest::Certificate>, RootSources), String>
     Ok((roots, sources))
 }
 
+/// The TLS side of outgoing connections: rustls with the aws-lc-rs provider
+/// (reqwest is built without one), TLS 1.3 and 1.2, `roots` trusted and
+/// nothing else, ALPN `h2` and `http/1.1`: what reqwest's own rustls set-up
+/// made of the same roots. An error if a root cannot be a trust anchor.
+pub fn tls_config(roots: &[CertificateDer<'static>]) -> Result<rustls::ClientConfig, String> {
+    let mut store = rustls::RootCertStore::empty();
+    for cert in roots {
+        store
+            .add(cert.clone())
+            .map_err(|_| BUILDER_ERROR.to_owned())?;
+    }
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_protocol_versions(rustls::ALL_VERSIONS)
+        .map_err(|_| BUILDER_ERROR.to_owned())?
+        .with_root_certificates(store)
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(config)
+}
+
 /// A client trusting `roots`, following no redirect, with `timeout` per request.
-pub fn build(roots: &[reqwest::Certificate], timeout: Duration) -> Result<reqwest::Client, String> {
-    let mut builder = reqwest::Client::builder()
-        .use_rustls_tls()
-        .tls_built_in_root_certs(false)
+pub fn build(
+    roots: &[CertificateDer<'static>],
+    timeout: Duration,
+) -> Result<reqwest::Client, String> {
+    let tls = tls_config(roots).map_err(|e| format!("cannot build the HTTPS client: {e}"))?;
+    reqwest::Client::builder()
+        .use_preconfigured_tls(tls)
         .redirect(reqwest::redirect::Policy::none())
         .timeout(timeout)
         .connect_timeout(timeout)
-        .user_agent(concat!("nettx-server/", env!("CARGO_PKG_VERSION")));
-    for cert in roots {
-        builder = builder.add_root_certificate(cert.clone());
-    }
-    builder
+        .user_agent(concat!("nettx-server/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| format!("cannot build the HTTPS client: {e}"))
 }
@@ -122,4 +155,46 @@ fn describe(e: &reqwest::Error) -> String {
         "failed"
     };
     what.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outgoing_tls_is_aws_lc_rs_trusting_only_the_roots_given() {
+        let ca = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/keys/ca-cert.pem"
+        ))
+        .unwrap();
+        let roots = pem_certificates(&ca).unwrap();
+        assert_eq!(roots.len(), 1);
+        let config = tls_config(&roots).unwrap();
+        assert_eq!(
+            config.crypto_provider().cipher_suites,
+            rustls::crypto::aws_lc_rs::default_provider().cipher_suites
+        );
+        assert_eq!(
+            config.alpn_protocols,
+            [b"h2".to_vec(), b"http/1.1".to_vec()]
+        );
+        // Other PEM sections are skipped; a broken one, or a certificate
+        // that cannot be a trust anchor, is the error it was with reqwest.
+        let key = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/keys/tls-key.pem"
+        ))
+        .unwrap();
+        assert_eq!(pem_certificates(&key).map(|c| c.len()), Ok(0));
+        let broken = b"-----BEGIN CERTIFICATE-----\n!!\n-----END CERTIFICATE-----\n";
+        assert_eq!(pem_certificates(broken), Err("builder error"));
+        let not_a_root = CertificateDer::from(vec![0x30, 0x03, 0x02, 0x01, 0x01]);
+        assert_eq!(
+            build(&[not_a_root], Duration::from_secs(1))
+                .err()
+                .as_deref(),
+            Some("cannot build the HTTPS client: builder error")
+        );
+    }
 }

@@ -110,7 +110,7 @@ fn tls_config(tls: &crate::config::Tls) -> Result<RustlsConfig, ConfigError> {
             format!("{}: not a PEM private key ({e})", tls.key.display()),
         )
     })?;
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| fail("tls", e.to_string()))?

@@ -37,7 +37,8 @@ fn unsigned(header: &Value, claims: &Value) -> String {
 }
 
 fn hs256(claims: &Value) -> String {
-    let key = jsonwebtoken::EncodingKey::from_secret(b"a shared secret an attacker guessed");
+    let key =
+        jsonwebtoken::EncodingKey::from_secret(b"a shared secret an attacker guessed").unwrap();
     jsonwebtoken::encode(
         &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
         claims,

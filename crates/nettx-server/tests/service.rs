@@ -596,7 +596,7 @@ async fn connections_over_the_limit_are_closed() {
     );
     drop((a, b));
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let r = reqwest::Client::new()
+    let r = client()
         .get(format!("{base}/healthz"))
         .send()
         .await

@@ -26,7 +26,7 @@ fn https_service_and_jku_key_sets() {
 }
 
 async fn jwks_host() -> (String, Arc<AtomicUsize>) {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let certs = vec![CertificateDer::from_pem_file(keys().join("tls-cert.pem")).unwrap()];
     let key = PrivateKeyDer::from_pem_file(keys().join("tls-key.pem")).unwrap();
     let config = rustls::ServerConfig::builder_with_provider(provider)
@@ -77,10 +77,9 @@ async fn run() {
     config.public_base_url = Some(base.clone());
     let running = nettx_server::start(config).await.expect("starts with TLS");
 
-    let ca = reqwest::Certificate::from_pem(&std::fs::read(keys().join("ca-cert.pem")).unwrap())
-        .unwrap();
+    let ca = CertificateDer::from_pem_file(keys().join("ca-cert.pem")).unwrap();
     let client = reqwest::Client::builder()
-        .add_root_certificate(ca)
+        .use_preconfigured_tls(nettx_server::client::tls_config(&[ca]).unwrap())
         .https_only(true)
         .build()
         .unwrap();
@@ -137,7 +136,7 @@ async fn run() {
     assert_eq!(call(t).await.unwrap().status(), 401);
     assert_eq!(fetches.load(Ordering::Relaxed), before);
     // Plain HTTP to the TLS port is not answered with cards.
-    let plain = reqwest::Client::new()
+    let plain = support::client()
         .post(format!("http://127.0.0.1:{port}{HOOK_PATH}"))
         .json(&body)
         .send()

@@ -175,6 +175,12 @@ pub fn audit_lines(dir: &Path) -> Vec<Value> {
         .collect()
 }
 
+/// A client for the tests' calls, on the service's own outgoing TLS set-up
+/// (aws-lc-rs, given explicitly: reqwest is built without a provider, and
+/// none is installed process-wide, so nothing here can lean on one).
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder().build().unwrap()
+    reqwest::Client::builder()
+        .use_preconfigured_tls(nettx_server::client::tls_config(&[]).unwrap())
+        .build()
+        .unwrap()
 }
