@@ -17,19 +17,17 @@ const SYSTEM_BUNDLES: [&str; 4] = [
     "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
 ];
 
-/// What a bundle that is not PEM, or a certificate that cannot be a trust
-/// root, is told with: the words of reqwest's builder error, from when
-/// reqwest read the bundles and built the trust store itself.
-const BUILDER_ERROR: &str = "builder error";
-
 /// Where trust roots came from: each file and how many certificates it gave.
 pub type RootSources = Vec<(String, usize)>;
+
+/// What a bundle with a broken PEM section is told with.
+const NOT_PEM: &str = "is not a readable PEM bundle of certificates (a section is broken)";
 
 /// The certificates of a PEM bundle (other PEM sections are skipped).
 fn pem_certificates(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, &'static str> {
     CertificateDer::pem_slice_iter(pem)
         .collect::<Result<_, _>>()
-        .map_err(|_| BUILDER_ERROR)
+        .map_err(|_| NOT_PEM)
 }
 
 /// The trust roots: the system's bundle plus `SSL_CERT_FILE` when set.
@@ -68,15 +66,18 @@ pub fn trust_roots() -> Result<(Vec<CertificateDer<'static>>, RootSources), Stri
 /// made of the same roots. An error if a root cannot be a trust anchor.
 pub fn tls_config(roots: &[CertificateDer<'static>]) -> Result<rustls::ClientConfig, String> {
     let mut store = rustls::RootCertStore::empty();
-    for cert in roots {
-        store
-            .add(cert.clone())
-            .map_err(|_| BUILDER_ERROR.to_owned())?;
+    for (i, cert) in roots.iter().enumerate() {
+        store.add(cert.clone()).map_err(|e| {
+            format!(
+                "trust root {} of the bundles cannot be a trust anchor ({e})",
+                i + 1
+            )
+        })?;
     }
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
         .with_protocol_versions(rustls::ALL_VERSIONS)
-        .map_err(|_| BUILDER_ERROR.to_owned())?
+        .map_err(|e| format!("TLS 1.3 and 1.2 are not available ({e})"))?
         .with_root_certificates(store)
         .with_no_client_auth();
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
@@ -180,7 +181,7 @@ mod tests {
             [b"h2".to_vec(), b"http/1.1".to_vec()]
         );
         // Other PEM sections are skipped; a broken one, or a certificate
-        // that cannot be a trust anchor, is the error it was with reqwest.
+        // that cannot be a trust anchor, is an error that says so.
         let key = std::fs::read(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/tests/keys/tls-key.pem"
@@ -188,13 +189,16 @@ mod tests {
         .unwrap();
         assert_eq!(pem_certificates(&key).map(|c| c.len()), Ok(0));
         let broken = b"-----BEGIN CERTIFICATE-----\n!!\n-----END CERTIFICATE-----\n";
-        assert_eq!(pem_certificates(broken), Err("builder error"));
+        assert_eq!(pem_certificates(broken), Err(NOT_PEM));
         let not_a_root = CertificateDer::from(vec![0x30, 0x03, 0x02, 0x01, 0x01]);
-        assert_eq!(
-            build(&[not_a_root], Duration::from_secs(1))
-                .err()
-                .as_deref(),
-            Some("cannot build the HTTPS client: builder error")
+        let err = build(&[not_a_root], Duration::from_secs(1))
+            .err()
+            .unwrap_or_default();
+        assert!(
+            err.starts_with(
+                "cannot build the HTTPS client: trust root 1 of the bundles cannot be a trust anchor ("
+            ),
+            "{err}"
         );
     }
 }
