@@ -36,6 +36,16 @@ fn unsigned(header: &Value, claims: &Value) -> String {
     )
 }
 
+/// An ES384 token with the test key whose header lists `crit` extensions.
+fn sign_with_crit(claims: &Value, crit: &[&str]) -> String {
+    let pem = std::fs::read(keys().join("es384-private.pem")).unwrap();
+    let key = jsonwebtoken::EncodingKey::from_ec_pem(&pem).unwrap();
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::ES384);
+    header.kid = Some("test-es384".into());
+    header.crit = Some(crit.iter().map(|c| (*c).to_owned()).collect());
+    jsonwebtoken::encode(&header, claims, &key).unwrap()
+}
+
 fn hs256(claims: &Value) -> String {
     let key =
         jsonwebtoken::EncodingKey::from_secret(b"a shared secret an attacker guessed").unwrap();
@@ -141,15 +151,19 @@ async fn every_bad_token_is_401_and_nothing_is_evaluated() {
             )),
         },
         Case {
-            name: "not valid before a time to come (nbf)",
+            name: "nbf that is not a time",
             authorization: bearer(sign(
                 &with(&|c| {
-                    c["nbf"] = json!(now() + 600);
+                    c["nbf"] = json!("tomorrow");
                 }),
                 "es384",
                 Some("test-es384"),
                 None,
             )),
+        },
+        Case {
+            name: "a critical header extension the service does not know (RFC 7515, 4.1.11)",
+            authorization: bearer(sign_with_crit(&with(&|_| {}), &["exp"])),
         },
         Case {
             name: "lives too long",
