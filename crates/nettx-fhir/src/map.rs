@@ -15,6 +15,9 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt::Display;
 
+#[cfg(test)]
+mod choose_tests;
+
 /// The parts as one string (a note), allocated once.
 fn concat(parts: &[&str]) -> String {
     let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
@@ -1188,10 +1191,20 @@ fn choose<V: Copy + PartialEq>(
                 _ => Ordering::Equal,
             })
     };
-    let winners: Vec<&Cand<V>> = cands
-        .iter()
-        .filter(|c| !cands.iter().any(|d| rank(d, c) == Ordering::Greater))
-        .collect();
+    // A candidate wins when no other outranks it. The best one of a single
+    // pass outranks most losers, so it is asked first: only a witness,
+    // every candidate it does not outrank is still held against all.
+    let mut best: Option<&Cand<V>> = None;
+    for c in cands {
+        if best.map_or(true, |b| rank(c, b) == Ordering::Greater) {
+            best = Some(c);
+        }
+    }
+    let outranked = |c: &Cand<V>| {
+        best.is_some_and(|b| rank(b, c) == Ordering::Greater)
+            || cands.iter().any(|d| rank(d, c) == Ordering::Greater)
+    };
+    let winners: Vec<&Cand<V>> = cands.iter().filter(|c| !outranked(c)).collect();
     let Some(first) = winners.first() else {
         return Ok(None);
     };
