@@ -1323,7 +1323,8 @@ fn map_read(res: Vec<Res<'_>>) -> Result<Mapped, Error> {
     let mut m = Mapper {
         resolver: Resolver::new(&res),
         res: &res,
-        notes: Vec::new(),
+        // (Most resources not used get one note each.)
+        notes: Vec::with_capacity(res.len()),
         subject_ok: Vec::new(),
         other_cancer: None,
         patient: None,
