@@ -523,18 +523,18 @@ impl<'r, 'a> Mapper<'r, 'a> {
 
     /// Whether unlinked evidence may be used; notes it when not. `links`:
     /// the focus or condition-related references of the resource.
-    fn linked<L>(
+    fn linked<'l>(
         &mut self,
         pos: usize,
-        links: &[L],
-        link: impl Fn(&L) -> Option<&str>,
+        links: impl Iterator<Item = Option<&'l str>>,
         always: bool,
     ) -> bool {
         if always {
             // C7B.0x names a carcinoid: always used, whatever it links to (the contract).
             return true;
         }
-        if links.is_empty() {
+        let mut links = links.peekable();
+        if links.peek().is_none() {
             if let Some(other) = self.other_cancer {
                 let note = format!("another cancer is in the record ({}) and this is not linked to the NET primary: not used", self.name(other));
                 self.note(pos, note);
@@ -542,7 +542,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
             }
             return true;
         }
-        if links.iter().any(|l| self.names_primary(link(l))) {
+        if links.any(|l| self.names_primary(l)) {
             return true;
         }
         self.note(
@@ -670,7 +670,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
                     .and_then(|x| x.reference.map(Str::into_owned))
             })
             .collect();
-        if !self.linked(c.pos, &owned, |o| o.as_deref(), c7b) {
+        if !self.linked(c.pos, owned.iter().map(|o| o.as_deref()), c7b) {
             self.mark_unused_secondary(c);
             return Ok(());
         }
@@ -987,7 +987,8 @@ impl<'r, 'a> Mapper<'r, 'a> {
             return Ok(());
         };
         let focus = r.focus()?.unwrap_or_default();
-        if !self.linked(r.pos, &focus, |f| f.reference.as_deref(), false) {
+        let links = focus.iter().map(|f| f.reference.as_deref());
+        if !self.linked(r.pos, links, false) {
             return Ok(());
         }
         let date = effective(r)?;
