@@ -825,16 +825,17 @@ fn quantity_cm(q: &Quantity<'_>, r: &Res<'_>, field: &str) -> Result<f64, Error>
     let value = if unit == "cm" {
         text.parse::<f64>()
     } else {
-        let (mantissa, exp) = match text.find(['e', 'E']) {
-            Some(i) => (
-                text.get(..i).unwrap_or(text),
-                text.get(i + 1..).unwrap_or("0"),
-            ),
-            None => (text, "0"),
-        };
-        match exp.trim_start_matches('+').parse::<i64>() {
-            Ok(e) => parse_scaled(mantissa, e.saturating_sub(1)),
-            Err(_) => text.parse::<f64>().map(|v| v / 10.0),
+        match text.bytes().position(|b| b == b'e' || b == b'E') {
+            // No exponent (the usual case): `{text}e-1`.
+            None => parse_scaled(text, -1),
+            Some(i) => {
+                let mantissa = text.get(..i).unwrap_or(text);
+                let exp = text.get(i + 1..).unwrap_or("0");
+                match exp.trim_start_matches('+').parse::<i64>() {
+                    Ok(e) => parse_scaled(mantissa, e.saturating_sub(1)),
+                    Err(_) => text.parse::<f64>().map(|v| v / 10.0),
+                }
+            }
         }
     };
     let v = value.map_err(|_| {
