@@ -17,10 +17,14 @@ pub struct Date {
 }
 
 fn num(s: &str, len: usize) -> Option<u32> {
-    if s.len() != len || !s.bytes().all(|b| b.is_ascii_digit()) {
+    if s.len() != len || s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    s.parse().ok()
+    if len > 9 {
+        return s.parse().ok();
+    }
+    // At most nine digits: the value fits, read without the parser.
+    Some(s.bytes().fold(0, |n, b| n * 10 + u32::from(b - b'0')))
 }
 
 fn days_in_month(y: i64, m: u32) -> u32 {
@@ -174,6 +178,33 @@ mod tests {
 
     fn d(s: &str) -> Date {
         Date::parse(s).unwrap_or_else(|| unreachable!("{s}"))
+    }
+
+    #[test]
+    fn num_reads_digits_as_the_parser_does() {
+        let mut texts: Vec<String> = (0..10_000).map(|n: u32| n.to_string()).collect();
+        texts.extend((0..10_000).map(|n: u32| format!("{n:04}")));
+        texts.extend(
+            [
+                "000000000",
+                "999999999",
+                "123456789",
+                "0000000001",
+                "4294967296",
+                "",
+            ]
+            .map(String::from),
+        );
+        texts.extend(["1a", "-1", "+1", " 1", "1.0"].map(String::from));
+        for t in &texts {
+            let parsed = if t.bytes().all(|b| b.is_ascii_digit()) {
+                t.parse().ok()
+            } else {
+                None
+            };
+            assert_eq!(num(t, t.len()), parsed, "{t}");
+        }
+        assert_eq!(num("12", 3), None);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! would not parse, so that both ways answer alike).
 
 use crate::model::{
-    CodeableConcept, Component, Extension, Period, Quantity, RawResource, Reference, Str,
+    CodeableConcept, Component, Extension, List, Period, Quantity, RawResource, Reference, Str,
 };
 use crate::read::{parse_error, raw_str, Res};
 use nettx::Error;
@@ -37,7 +37,7 @@ pub struct Elements<'a> {
     pub clinical_status: Option<CodeableConcept<'a>>,
     pub verification_status: Option<CodeableConcept<'a>>,
     pub status: Option<Str<'a>>,
-    pub focus: Option<Vec<Reference<'a>>>,
+    pub focus: Option<List<Reference<'a>>>,
     pub value_quantity: Option<Quantity<'a>>,
     pub value_codeable_concept: Option<CodeableConcept<'a>>,
     pub value_boolean: Option<&'a RawValue>,
@@ -184,10 +184,10 @@ impl<'a> Res<'a> {
     }
 
     /// `focus`.
-    pub fn focus(&self) -> Result<Option<Cow<'_, [Reference<'a>]>>, Error> {
+    pub fn focus(&self) -> Got<'_, List<Reference<'a>>> {
         match &self.elems {
-            Elems::Raw(raw) => Ok(elem::<Vec<_>>(self, raw.focus, "focus")?.map(Cow::Owned)),
-            Elems::Read(e) => Ok(lent_slice(&e.focus)),
+            Elems::Raw(raw) => Ok(elem(self, raw.focus, "focus")?.map(Cow::Owned)),
+            Elems::Read(e) => Ok(lent(&e.focus)),
             Elems::Refs(..) => Ok(None),
         }
     }

@@ -15,6 +15,9 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt::Display;
 
+#[cfg(test)]
+mod choose_tests;
+
 /// The parts as one string (a note), allocated once.
 fn concat(parts: &[&str]) -> String {
     let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
@@ -520,18 +523,18 @@ impl<'r, 'a> Mapper<'r, 'a> {
 
     /// Whether unlinked evidence may be used; notes it when not. `links`:
     /// the focus or condition-related references of the resource.
-    fn linked<L>(
+    fn linked<'l>(
         &mut self,
         pos: usize,
-        links: &[L],
-        link: impl Fn(&L) -> Option<&str>,
+        links: impl Iterator<Item = Option<&'l str>>,
         always: bool,
     ) -> bool {
         if always {
             // C7B.0x names a carcinoid: always used, whatever it links to (the contract).
             return true;
         }
-        if links.is_empty() {
+        let mut links = links.peekable();
+        if links.peek().is_none() {
             if let Some(other) = self.other_cancer {
                 let note = format!("another cancer is in the record ({}) and this is not linked to the NET primary: not used", self.name(other));
                 self.note(pos, note);
@@ -539,7 +542,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
             }
             return true;
         }
-        if links.iter().any(|l| self.names_primary(link(l))) {
+        if links.any(|l| self.names_primary(l)) {
             return true;
         }
         self.note(
@@ -667,7 +670,7 @@ impl<'r, 'a> Mapper<'r, 'a> {
                     .and_then(|x| x.reference.map(Str::into_owned))
             })
             .collect();
-        if !self.linked(c.pos, &owned, |o| o.as_deref(), c7b) {
+        if !self.linked(c.pos, owned.iter().map(|o| o.as_deref()), c7b) {
             self.mark_unused_secondary(c);
             return Ok(());
         }
@@ -822,16 +825,17 @@ fn quantity_cm(q: &Quantity<'_>, r: &Res<'_>, field: &str) -> Result<f64, Error>
     let value = if unit == "cm" {
         text.parse::<f64>()
     } else {
-        let (mantissa, exp) = match text.find(['e', 'E']) {
-            Some(i) => (
-                text.get(..i).unwrap_or(text),
-                text.get(i + 1..).unwrap_or("0"),
-            ),
-            None => (text, "0"),
-        };
-        match exp.trim_start_matches('+').parse::<i64>() {
-            Ok(e) => parse_scaled(mantissa, e.saturating_sub(1)),
-            Err(_) => text.parse::<f64>().map(|v| v / 10.0),
+        match text.bytes().position(|b| b == b'e' || b == b'E') {
+            // No exponent (the usual case): `{text}e-1`.
+            None => parse_scaled(text, -1),
+            Some(i) => {
+                let mantissa = text.get(..i).unwrap_or(text);
+                let exp = text.get(i + 1..).unwrap_or("0");
+                match exp.trim_start_matches('+').parse::<i64>() {
+                    Ok(e) => parse_scaled(mantissa, e.saturating_sub(1)),
+                    Err(_) => text.parse::<f64>().map(|v| v / 10.0),
+                }
+            }
         }
     };
     let v = value.map_err(|_| {
@@ -984,7 +988,8 @@ impl<'r, 'a> Mapper<'r, 'a> {
             return Ok(());
         };
         let focus = r.focus()?.unwrap_or_default();
-        if !self.linked(r.pos, &focus, |f| f.reference.as_deref(), false) {
+        let links = focus.iter().map(|f| f.reference.as_deref());
+        if !self.linked(r.pos, links, false) {
             return Ok(());
         }
         let date = effective(r)?;
@@ -1188,10 +1193,20 @@ fn choose<V: Copy + PartialEq>(
                 _ => Ordering::Equal,
             })
     };
-    let winners: Vec<&Cand<V>> = cands
-        .iter()
-        .filter(|c| !cands.iter().any(|d| rank(d, c) == Ordering::Greater))
-        .collect();
+    // A candidate wins when no other outranks it. The best one of a single
+    // pass outranks most losers, so it is asked first: only a witness,
+    // every candidate it does not outrank is still held against all.
+    let mut best: Option<&Cand<V>> = None;
+    for c in cands {
+        if best.map_or(true, |b| rank(c, b) == Ordering::Greater) {
+            best = Some(c);
+        }
+    }
+    let outranked = |c: &Cand<V>| {
+        best.is_some_and(|b| rank(b, c) == Ordering::Greater)
+            || cands.iter().any(|d| rank(d, c) == Ordering::Greater)
+    };
+    let winners: Vec<&Cand<V>> = cands.iter().filter(|c| !outranked(c)).collect();
     let Some(first) = winners.first() else {
         return Ok(None);
     };
@@ -1310,7 +1325,8 @@ fn map_read(res: Vec<Res<'_>>) -> Result<Mapped, Error> {
     let mut m = Mapper {
         resolver: Resolver::new(&res),
         res: &res,
-        notes: Vec::new(),
+        // (Most resources not used get one note each.)
+        notes: Vec::with_capacity(res.len()),
         subject_ok: Vec::new(),
         other_cancer: None,
         patient: None,

@@ -305,43 +305,56 @@ impl CodeableConcept<'_> {
     }
 }
 
-/// The codings of a CodeableConcept: the first kept inline (most concepts
-/// have one, and a Vec of one is an allocation), the others in a Vec. Read
-/// from JSON exactly as a `Vec<Coding>` is (the same checks and messages).
-#[derive(Debug, Clone, Default)]
-pub struct Codings<'a> {
-    first: Option<Coding<'a>>,
-    rest: Vec<Coding<'a>>,
+/// The codings of a CodeableConcept.
+pub type Codings<'a> = List<Coding<'a>>;
+
+/// A FHIR list (the codings of a concept, the focus of an observation): the
+/// first item kept inline (most such lists hold one, and a Vec of one is an
+/// allocation), the others in a Vec. Read from JSON exactly as a `Vec<T>`
+/// is (the same checks and messages).
+#[derive(Debug, Clone)]
+pub struct List<T> {
+    first: Option<T>,
+    rest: Vec<T>,
 }
 
-impl<'a> Codings<'a> {
-    /// Adds a coding at the end.
-    pub fn push(&mut self, c: Coding<'a>) {
-        if self.first.is_none() {
-            self.first = Some(c);
-        } else {
-            self.rest.push(c);
+impl<T> Default for List<T> {
+    fn default() -> Self {
+        List {
+            first: None,
+            rest: Vec::new(),
         }
     }
-    /// The codings in order.
-    pub fn iter(&self) -> impl Iterator<Item = &Coding<'a>> {
+}
+
+impl<T> List<T> {
+    /// Adds an item at the end.
+    pub fn push(&mut self, item: T) {
+        if self.first.is_none() {
+            self.first = Some(item);
+        } else {
+            self.rest.push(item);
+        }
+    }
+    /// The items in order.
+    pub fn iter(&self) -> impl Iterator<Item = &T> {
         self.first.iter().chain(self.rest.iter())
     }
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for Codings<'a> {
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<'a>(std::marker::PhantomData<Codings<'a>>);
-        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
-            type Value = Codings<'a>;
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = List<T>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 // As serde's `Vec`, whose messages these are.
                 f.write_str("a sequence")
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut out = Codings::default();
-                while let Some(c) = seq.next_element::<Coding<'a>>()? {
-                    out.push(c);
+                let mut out = List::default();
+                while let Some(item) = seq.next_element::<T>()? {
+                    out.push(item);
                 }
                 Ok(out)
             }

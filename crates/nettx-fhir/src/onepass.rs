@@ -26,13 +26,21 @@ use std::fmt;
 /// Reads `text` in one pass, or `None` to leave it to the general reader.
 pub fn read(text: &str) -> Option<Vec<Res<'_>>> {
     let mut sink = Sink {
-        out: Vec::new(),
+        out: Vec::with_capacity(expected_resources(text)),
         count: 0,
     };
     let mut de = serde_json::Deserializer::from_str(text);
     Record(&mut sink).deserialize(&mut de).ok()?;
     de.end().ok()?;
     Some(sink.out)
+}
+
+/// Room for the resources a record of this length likely holds (about one
+/// per 256 bytes, few FHIR resources being shorter), so that the list is
+/// seldom grown and its resources seldom moved; a record of more simply
+/// grows it.
+fn expected_resources(text: &str) -> usize {
+    (text.len() / 256 + 1).min(MAX_RESOURCES)
 }
 
 /// The error that makes the reader give up (its text is never shown).

@@ -714,10 +714,44 @@ pub static TABLE: &[Entry] = &[
 /// What `code` of `system` gives when read at `source`; the first matching
 /// row wins (exact rows come before the families that contain them).
 pub fn lookup(source: Source, system: &str, code: &str) -> Option<Gives> {
-    TABLE
+    groups()
         .iter()
-        .find(|r| r.source == source && r.system == system && r.code.matches(code))
+        .find(|g| g.source == source && g.system == system)?
+        .rows
+        .iter()
+        .find(|r| r.code.matches(code))
         .map(|r| r.gives)
+}
+
+/// The rows of one source and system, in table order.
+struct Group {
+    source: Source,
+    system: &'static str,
+    rows: Vec<&'static Entry>,
+}
+
+/// The table's rows grouped by source and system (made at the first
+/// lookup): a coding is compared with the codes of its own source and
+/// system only, in table order, so the first matching row still wins.
+fn groups() -> &'static [Group] {
+    static GROUPS: std::sync::OnceLock<Vec<Group>> = std::sync::OnceLock::new();
+    GROUPS.get_or_init(|| {
+        let mut groups: Vec<Group> = Vec::new();
+        for r in TABLE {
+            match groups
+                .iter_mut()
+                .find(|g| g.source == r.source && g.system == r.system)
+            {
+                Some(g) => g.rows.push(r),
+                None => groups.push(Group {
+                    source: r.source,
+                    system: r.system,
+                    rows: vec![r],
+                }),
+            }
+        }
+        groups
+    })
 }
 
 /// Whether an ICD-10-CM code is another cancer: C00–C96 outside C7A, C7B,
@@ -823,6 +857,47 @@ mod tests {
         assert_eq!(lookup(ConditionCode, ICD10CM, "K56.7"), None);
         assert_eq!(lookup(ConditionCode, ICD10CM, "K55.1"), None);
         assert_eq!(lookup(ConditionCode, ICD10CM, "K56.6x"), None);
+    }
+
+    /// The lookup as first written: the whole table scanned in order.
+    fn lookup_by_scan(source: Source, system: &str, code: &str) -> Option<Gives> {
+        TABLE
+            .iter()
+            .find(|r| r.source == source && r.system == system && r.code.matches(code))
+            .map(|r| r.gives)
+    }
+
+    #[test]
+    fn the_grouped_lookup_finds_what_a_scan_of_the_table_finds() {
+        let sources = [
+            ConditionCode,
+            ConditionBodySite,
+            Morphology,
+            ObservationCode,
+            TnmValue,
+        ];
+        let mut systems: Vec<&str> = TABLE.iter().map(|r| r.system).collect();
+        systems.extend(["http://example.org", "", "http://snomed.info/sct/"]);
+        let mut codes: Vec<String> = Vec::new();
+        for r in TABLE {
+            let (Match::Exact(c) | Match::WithSubcodes(c)) = r.code;
+            for tail in ["", "0", "9", "99", "x", ".1"] {
+                codes.push(format!("{c}{tail}"));
+            }
+            codes.push(c.get(..c.len().saturating_sub(1)).unwrap_or("").to_owned());
+        }
+        codes.push(String::new());
+        for source in sources {
+            for system in &systems {
+                for code in &codes {
+                    assert_eq!(
+                        lookup(source, system, code),
+                        lookup_by_scan(source, system, code),
+                        "{source:?} {system} {code}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

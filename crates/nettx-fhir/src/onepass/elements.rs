@@ -7,7 +7,7 @@
 
 use super::give_up;
 use crate::model::{
-    CodeableConcept, Coding, Codings, Component, Extension, Period, Quantity, Reference, Str,
+    CodeableConcept, Coding, Codings, Component, Extension, List, Period, Quantity, Reference, Str,
 };
 use nettx::MAX_NESTING_DEPTH;
 use serde::de::{self, Deserialize, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -177,24 +177,24 @@ impl<'de, T: Typed<'de>> Typed<'de> for Vec<T> {
     }
 }
 
-impl<'de> Typed<'de> for Codings<'de> {
+impl<'de, T: Typed<'de>> Typed<'de> for List<T> {
     fn read<D: de::Deserializer<'de>>(d: D, level: usize) -> Result<Self, D::Error> {
-        struct V(usize);
-        impl<'de> Visitor<'de> for V {
-            type Value = Codings<'de>;
+        struct V<T>(usize, PhantomData<T>);
+        impl<'de, T: Typed<'de>> Visitor<'de> for V<T> {
+            type Value = List<T>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a sequence")
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Codings<'de>, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<List<T>, A::Error> {
                 within(self.0)?;
-                let mut out = Codings::default();
-                while let Some(c) = seq.next_element_seed(at::<Coding<'de>>(self.0 + 1))? {
-                    out.push(c);
+                let mut out = List::default();
+                while let Some(item) = seq.next_element_seed(at::<T>(self.0 + 1))? {
+                    out.push(item);
                 }
                 Ok(out)
             }
         }
-        d.deserialize_seq(V(level))
+        d.deserialize_seq(V(level, PhantomData))
     }
 }
 
