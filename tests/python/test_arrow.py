@@ -257,6 +257,9 @@ def test_lists_of_complications_in_every_form() -> None:
         ("tumor_size_cm", pa.array([1.0, float("nan"), 2.0]), 1, float("nan")),
         ("tumor_size_cm", pa.array([1.0, float("-inf"), 2.0], type=pa.float32()), 1, float("-inf")),
         ("tumor_size_cm", pa.array([None, -1.5, 2.0], type=pa.float32()), 1, -1.5),
+        # A slice (an offset into its buffers) of float64 and float32 sizes.
+        ("tumor_size_cm", pa.array([float("nan"), None, float("inf"), 2.0]).slice(1), 1, float("inf")),
+        ("tumor_size_cm", pa.array([0.5, 1.0, float("nan"), 2.0], type=pa.float32()).slice(1), 1, float("nan")),
         ("tumor_size_cm", pa.array([1.0, 40.0, 2.0]), 1, 40.0),
         ("primary_site", pa.array(["ileum", "Ileum", "ileum"]), 1, "Ileum"),
         ("complications", pa.array([["bleeding"], ["bleeding", None], None]), 1, ["bleeding", None]),

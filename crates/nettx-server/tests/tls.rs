@@ -79,7 +79,7 @@ async fn run() {
 
     let ca = CertificateDer::from_pem_file(keys().join("ca-cert.pem")).unwrap();
     let client = reqwest::Client::builder()
-        .use_preconfigured_tls(nettx_server::client::tls_config(&[ca]).unwrap())
+        .use_preconfigured_tls(nettx_server::client::tls_config(&[ca.clone()]).unwrap())
         .https_only(true)
         .build()
         .unwrap();
@@ -143,5 +143,43 @@ async fn run() {
         .await;
     assert!(plain.map(|r| r.status() != 200).unwrap_or(true));
     assert_eq!(audit_lines(&dir).len(), 2);
+
+    // The outgoing TLS refuses what it must. A client without the test CA
+    // among its roots does not reach the key-set host...
+    let timeout = std::time::Duration::from_secs(5);
+    let untrusting = nettx_server::client::build(&[], timeout).unwrap();
+    let got =
+        nettx_server::client::get_bounded(&untrusting, &jku, None, "application/json", 1 << 20)
+            .await;
+    assert!(
+        got.is_err(),
+        "a server whose CA is not trusted was accepted"
+    );
+    // ...nor does one that trusts the CA but reaches the host by a name its
+    // certificate does not cover (the same address, resolved by hand).
+    let jwks_port: u16 = jku
+        .trim_start_matches("https://localhost:")
+        .trim_end_matches("/jwks.json")
+        .parse()
+        .unwrap();
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], jwks_port));
+    let by_name = |name: &str| {
+        reqwest::Client::builder()
+            .use_preconfigured_tls(nettx_server::client::tls_config(&[ca.clone()]).unwrap())
+            .resolve(name, addr)
+            .build()
+            .unwrap()
+    };
+    let wrong = by_name("jwks.elsewhere.test")
+        .get(format!("https://jwks.elsewhere.test:{jwks_port}/jwks.json"))
+        .send()
+        .await;
+    assert!(
+        wrong.is_err(),
+        "a certificate for another name was accepted"
+    );
+    // The control: the same client set-up, by a name the certificate covers.
+    let right = by_name("localhost").get(&jku).send().await.unwrap();
+    assert_eq!(right.status(), 200);
     running.shutdown().await.unwrap();
 }

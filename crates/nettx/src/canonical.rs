@@ -254,8 +254,9 @@ mod tests {
         }
     }
 
-    /// The stack buffer of a digest holds the longest canonical text there
-    /// can be (409 bytes today): every field known, each at its longest value,
+    /// The stack buffer of a digest holds an upper bound of the longest
+    /// canonical text (409 bytes today; the true longest is a little
+    /// shorter): every field known, each at its longest value,
     /// every complication, and a size of the longest form a double takes.
     #[test]
     fn the_longest_canonical_text_fits_on_the_stack() {
