@@ -79,7 +79,7 @@ async fn run() {
 
     let ca = CertificateDer::from_pem_file(keys().join("ca-cert.pem")).unwrap();
     let client = reqwest::Client::builder()
-        .use_preconfigured_tls(nettx_server::client::tls_config(&[ca.clone()]).unwrap())
+        .use_preconfigured_tls(nettx_server::client::tls_config(std::slice::from_ref(&ca)).unwrap())
         .https_only(true)
         .build()
         .unwrap();
@@ -165,7 +165,9 @@ async fn run() {
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], jwks_port));
     let by_name = |name: &str| {
         reqwest::Client::builder()
-            .use_preconfigured_tls(nettx_server::client::tls_config(&[ca.clone()]).unwrap())
+            .use_preconfigured_tls(
+                nettx_server::client::tls_config(std::slice::from_ref(&ca)).unwrap(),
+            )
             .resolve(name, addr)
             .build()
             .unwrap()
