@@ -1173,6 +1173,19 @@ impl<'r, 'a> Mapper<'r, 'a> {
     }
 }
 
+/// How `a` ranks against `b`: pathological beats clinical, dated beats
+/// undated, then the later date (compared at the coarser precision, so
+/// "equal" is not transitive across precisions).
+fn rank<V>(a: &Cand<V>, b: &Cand<V>) -> Ordering {
+    a.pathological
+        .cmp(&b.pathological)
+        .then(a.date.is_some().cmp(&b.date.is_some()))
+        .then(match (&a.date, &b.date) {
+            (Some(x), Some(y)) => x.compare(y),
+            _ => Ordering::Equal,
+        })
+}
+
 /// The winners among candidates: pathological beats clinical, dated beats
 /// undated, then the latest (dates compared at the coarser precision);
 /// every other candidate gets a note naming a winner.
@@ -1184,15 +1197,6 @@ fn choose<V: Copy + PartialEq>(
     notes: &mut Vec<(usize, String)>,
     show: impl Fn(V) -> String,
 ) -> Result<Option<(V, Vec<usize>)>, Error> {
-    let rank = |a: &Cand<V>, b: &Cand<V>| -> Ordering {
-        a.pathological
-            .cmp(&b.pathological)
-            .then(a.date.is_some().cmp(&b.date.is_some()))
-            .then(match (&a.date, &b.date) {
-                (Some(x), Some(y)) => x.compare(y),
-                _ => Ordering::Equal,
-            })
-    };
     // A candidate wins when no other outranks it. The best one of a single
     // pass outranks most losers, so it is asked first: only a witness,
     // every candidate it does not outrank is still held against all.

@@ -4,21 +4,12 @@
 
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
-use super::{choose, Cand};
+use super::{choose, rank, Cand};
 use crate::date::Date;
 use nettx::Field;
 use std::cmp::Ordering;
 
 fn plain_winners(cands: &[Cand<u8>]) -> Vec<usize> {
-    let rank = |a: &Cand<u8>, b: &Cand<u8>| -> Ordering {
-        a.pathological
-            .cmp(&b.pathological)
-            .then(a.date.is_some().cmp(&b.date.is_some()))
-            .then(match (&a.date, &b.date) {
-                (Some(x), Some(y)) => x.compare(y),
-                _ => Ordering::Equal,
-            })
-    };
     let mut out: Vec<usize> = cands
         .iter()
         .filter(|c| !cands.iter().any(|d| rank(d, c) == Ordering::Greater))
