@@ -20,6 +20,17 @@ step "toolchain"
 cargo --version
 rustc --version
 
+# A full run from a fresh clone writes about 6 GB (builds, two virtualenvs,
+# Java and Chromium when missing). With less free space the run still
+# starts, but a build may then die in the linker with an error that does
+# not say why: say it here, first, where the log begins.
+free_kb=$(df -Pk . | awk 'NR == 2 { print $4 }')
+if [[ "$free_kb" =~ ^[0-9]+$ ]] && [ "$free_kb" -lt $((7 * 1024 * 1024)) ]; then
+    echo "WARNING: only $((free_kb / 1024)) MiB free on $(df -P . | awk 'NR == 2 { print $6 }');" \
+        "a run from a fresh clone needs about 6 GB. A later 'No space left on device'" \
+        "or a linker's bus error means: free some space and run again."
+fi
+
 step "formatting (cargo fmt --check)"
 cargo fmt --all -- --check
 
