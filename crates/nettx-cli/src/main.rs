@@ -170,7 +170,9 @@ fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
     if args.behind_tls_proxy {
         config.behind_tls_proxy = true;
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    // The service serves on threads of its own (one per core); this
+    // runtime only accepts connections and waits for the signal to stop.
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Failure::Io(io::Error::other(format!("cannot start the runtime: {e}"))))?;

@@ -4,9 +4,7 @@
 //! stop half-way, cannot hold the slots; and `TCP_NODELAY` on each, so small
 //! answers are not held back.
 
-use axum_server::accept::Accept;
 use std::future::Future;
-use std::future::{ready, Ready};
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -17,7 +15,7 @@ use tokio::net::TcpStream;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::{Instant, Sleep};
 
-/// The acceptor that counts connections.
+/// What admits connections: counts them, and gives each its idle deadline.
 #[derive(Clone, Debug)]
 pub struct Bounded {
     permits: Arc<Semaphore>,
@@ -35,28 +33,23 @@ impl Bounded {
     }
 }
 
-impl<S> Accept<TcpStream, S> for Bounded {
-    type Stream = Counted;
-    type Service = S;
-    type Future = Ready<io::Result<(Counted, S)>>;
-
-    fn accept(&self, stream: TcpStream, service: S) -> Self::Future {
+impl Bounded {
+    /// Takes a connection in, or refuses it when `max` are open (the caller
+    /// drops it, which closes it). Call on the runtime that will serve it
+    /// (its idle timer is of that runtime).
+    pub fn admit(&self, stream: TcpStream) -> io::Result<Counted> {
         let Ok(permit) = self.permits.clone().try_acquire_owned() else {
-            return ready(Err(io::Error::other(
+            return Err(io::Error::other(
                 "too many connections (limits.max_connections)",
-            )));
+            ));
         };
-        ready(stream.set_nodelay(true).map(|()| {
-            (
-                Counted {
-                    stream,
-                    _permit: permit,
-                    idle: self.idle,
-                    deadline: Box::pin(tokio::time::sleep(self.idle)),
-                },
-                service,
-            )
-        }))
+        stream.set_nodelay(true)?;
+        Ok(Counted {
+            stream,
+            _permit: permit,
+            idle: self.idle,
+            deadline: Box::pin(tokio::time::sleep(self.idle)),
+        })
     }
 }
 

@@ -42,6 +42,7 @@ pub mod log;
 pub mod page;
 pub mod replay;
 pub mod run;
+pub mod serve;
 
 pub use config::{Config, ConfigError};
 pub use run::{start, Running};

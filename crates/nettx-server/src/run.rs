@@ -8,8 +8,7 @@ use crate::auth::Verifier;
 use crate::config::{Config, ConfigError};
 use crate::conn::Bounded;
 use crate::log::line;
-use axum_server::tls_rustls::RustlsConfig;
-use axum_server::Handle;
+use crate::serve::{Serve, Serving};
 use rustls_pki_types::pem::PemObject;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -23,10 +22,9 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 pub struct Running {
     /// The address it listens on (the port chosen when the config said 0).
     pub addr: SocketAddr,
-    /// Stops it (see [`Running::shutdown`]).
-    handle: Handle,
+    /// The serving threads.
+    serving: Serving,
     state: Arc<AppState>,
-    task: tokio::task::JoinHandle<std::io::Result<()>>,
     /// What it said at start, one line each (also written to standard error).
     pub banner: Vec<String>,
 }
@@ -35,11 +33,7 @@ impl Running {
     /// Graceful stop: no new connections, requests in flight finish (up to
     /// [`SHUTDOWN_GRACE`]), then the audit log is flushed to disk.
     pub async fn shutdown(self) -> std::io::Result<()> {
-        self.handle.graceful_shutdown(Some(SHUTDOWN_GRACE));
-        let served = self
-            .task
-            .await
-            .map_err(|e| std::io::Error::other(format!("the server task failed: {e}")))?;
+        let served = self.serving.stop().await;
         self.state.audit.sync()?;
         served
     }
@@ -85,7 +79,7 @@ fn fail(setting: &str, message: impl Into<String>) -> ConfigError {
     }
 }
 
-fn tls_config(tls: &crate::config::Tls) -> Result<RustlsConfig, ConfigError> {
+fn tls_config(tls: &crate::config::Tls) -> Result<Arc<rustls::ServerConfig>, ConfigError> {
     let cert_pem = std::fs::read(&tls.cert)
         .map_err(|e| fail("tls.cert", format!("{}: {e}", tls.cert.display())))?;
     let key_pem = std::fs::read(&tls.key)
@@ -124,18 +118,7 @@ fn tls_config(tls: &crate::config::Tls) -> Result<RustlsConfig, ConfigError> {
         })?;
     let mut config = config;
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    Ok(RustlsConfig::from_config(Arc::new(config)))
-}
-
-/// HTTP/1's header timeout (hyper needs a timer for it).
-fn http1_timeouts(
-    builder: &mut hyper_util::server::conn::auto::Builder<hyper_util::rt::TokioExecutor>,
-    header_timeout: Duration,
-) {
-    builder
-        .http1()
-        .timer(hyper_util::rt::TokioTimer::new())
-        .header_read_timeout(header_timeout);
+    Ok(Arc::new(config))
 }
 
 /// Checks the settings, opens the audit log, loads keys and starts
@@ -236,36 +219,26 @@ pub async fn start(config: Config) -> Result<Running, ConfigError> {
         base_url,
     });
     let app = router(state.clone());
-    let handle = Handle::new();
     let header_timeout = Duration::from_millis(limits.header_read_timeout_ms);
     // A connection idle (nothing read or written) longer than a request may
     // take plus the time to send headers is closed: before its first byte
     // too, which hyper's header timeout does not cover.
     let idle = limits.request_timeout() + header_timeout;
-    let task = match tls {
-        Some(tls) => {
-            let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(tls)
-                .handshake_timeout(header_timeout)
-                .acceptor(Bounded::new(limits.max_connections, idle));
-            let mut server = axum_server::from_tcp(std_listener)
-                .acceptor(acceptor)
-                .handle(handle.clone());
-            http1_timeouts(server.http_builder(), header_timeout);
-            tokio::spawn(async move { server.serve(app.into_make_service()).await })
-        }
-        None => {
-            let mut server = axum_server::from_tcp(std_listener)
-                .acceptor(Bounded::new(limits.max_connections, idle))
-                .handle(handle.clone());
-            http1_timeouts(server.http_builder(), header_timeout);
-            tokio::spawn(async move { server.serve(app.into_make_service()).await })
-        }
+    // One serving thread per core (serve.rs says why).
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let serve = Serve {
+        app,
+        tls: tls.map(tokio_rustls::TlsAcceptor::from),
+        bounded: Bounded::new(limits.max_connections, idle),
+        header_timeout,
+        grace: SHUTDOWN_GRACE,
     };
+    let serving = crate::serve::start(std_listener, serve, threads)
+        .map_err(|e| fail("listen", format!("cannot start the serving threads: {e}")))?;
     Ok(Running {
         addr: local,
-        handle,
+        serving,
         state,
-        task,
         banner,
     })
 }

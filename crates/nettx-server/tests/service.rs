@@ -698,3 +698,30 @@ async fn development_mode_answers_only_direct_local_callers() {
     assert!(audit_lines(&dir).is_empty());
     running.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_service_on_a_port_in_use_is_refused_not_joined() {
+    // Each serving thread has its own socket on the port (SO_REUSEPORT);
+    // another service must still get "cannot listen", as with one socket,
+    // and not silently share the port with the first.
+    let dir = temp_dir("port-in-use");
+    let (running, base) = start(config(&dir, false)).await;
+    let mut second = config(&temp_dir("port-in-use-2"), false);
+    second.listen = running.addr.to_string();
+    match nettx_server::start(second).await {
+        Ok(_) => panic!("a second service joined the port of the first"),
+        Err(e) => {
+            assert_eq!(e.setting, "listen");
+            assert!(e.message.contains("cannot listen"), "{}", e.message);
+        }
+    }
+    // Many connections at once are all served, whichever thread takes them.
+    let calls = (0..32).map(|_| {
+        let url = format!("{base}/healthz");
+        tokio::spawn(async move { client().get(url).send().await.map(|r| r.status()) })
+    });
+    for call in calls {
+        assert_eq!(call.await.unwrap().unwrap(), 200);
+    }
+    running.shutdown().await.unwrap();
+}
