@@ -701,9 +701,8 @@ async fn development_mode_answers_only_direct_local_callers() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_service_on_a_port_in_use_is_refused_not_joined() {
-    // Each serving thread has its own socket on the port (SO_REUSEPORT);
-    // another service must still get "cannot listen", as with one socket,
-    // and not silently share the port with the first.
+    // Another service on the same port gets "cannot listen" (it must not
+    // share the port with the first, whatever the serving threads do).
     let dir = temp_dir("port-in-use");
     let (running, base) = start(config(&dir, false)).await;
     let mut second = config(&temp_dir("port-in-use-2"), false);
@@ -715,7 +714,8 @@ async fn a_second_service_on_a_port_in_use_is_refused_not_joined() {
             assert!(e.message.contains("cannot listen"), "{}", e.message);
         }
     }
-    // Many connections at once are all served, whichever thread takes them.
+    // Many connections at once are all served, spread over the serving
+    // threads.
     let calls = (0..32).map(|_| {
         let url = format!("{base}/healthz");
         tokio::spawn(async move { client().get(url).send().await.map(|r| r.status()) })
