@@ -34,15 +34,15 @@ impl Bounded {
 }
 
 impl Bounded {
-    /// Takes a connection in, or refuses it when `max` are open (the caller
-    /// drops it, which closes it). Call on the runtime that will serve it
-    /// (its idle timer is of that runtime).
-    pub fn admit(&self, stream: TcpStream) -> io::Result<Counted> {
-        let Ok(permit) = self.permits.clone().try_acquire_owned() else {
-            return Err(io::Error::other(
-                "too many connections (limits.max_connections)",
-            ));
-        };
+    /// A slot for one more connection, or `None` when `max` are open (the
+    /// caller then closes it at once, before it is queued anywhere).
+    pub fn permit(&self) -> Option<OwnedSemaphorePermit> {
+        self.permits.clone().try_acquire_owned().ok()
+    }
+
+    /// The connection counted with its `permit`. Call on the runtime that
+    /// will serve it (its idle timer is of that runtime).
+    pub fn admit(&self, stream: TcpStream, permit: OwnedSemaphorePermit) -> io::Result<Counted> {
         stream.set_nodelay(true)?;
         Ok(Counted {
             stream,

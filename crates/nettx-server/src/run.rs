@@ -234,6 +234,7 @@ pub async fn start(config: Config) -> Result<Running, ConfigError> {
         grace: SHUTDOWN_GRACE,
     };
     let serving = crate::serve::start(std_listener, serve, threads)
+        .await
         .map_err(|e| fail("listen", format!("cannot start the serving threads: {e}")))?;
     Ok(Running {
         addr: local,

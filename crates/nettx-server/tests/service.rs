@@ -700,7 +700,7 @@ async fn development_mode_answers_only_direct_local_callers() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_second_service_on_a_port_in_use_is_refused_not_joined() {
+async fn a_second_service_on_a_port_in_use_is_refused_and_a_burst_of_connections_is_served() {
     // Another service on the same port gets "cannot listen" (it must not
     // share the port with the first, whatever the serving threads do).
     let dir = temp_dir("port-in-use");
