@@ -31,9 +31,7 @@ impl Bounded {
             idle,
         }
     }
-}
 
-impl Bounded {
     /// A slot for one more connection, or `None` when `max` are open (the
     /// caller then closes it at once, before it is queued anywhere).
     pub fn permit(&self) -> Option<OwnedSemaphorePermit> {

@@ -44,7 +44,8 @@ pub struct Serve {
 pub struct Serving {
     stop: watch::Sender<bool>,
     accept: Option<tokio::task::JoinHandle<()>>,
-    done: Vec<oneshot::Receiver<io::Result<()>>>,
+    /// Each thread's end (the sender is dropped unsent if it panicked).
+    done: Vec<oneshot::Receiver<()>>,
 }
 
 impl Drop for Serving {
@@ -114,7 +115,8 @@ pub async fn start(
         std::thread::Builder::new()
             .name(format!("nettx-serve-{i}"))
             .spawn(move || {
-                let _ = finished.send(thread.run(ready));
+                thread.run(ready);
+                let _ = finished.send(());
             })?;
         started
             .await
@@ -145,10 +147,8 @@ impl Serving {
         }
         let mut served = Ok(());
         for done in std::mem::take(&mut self.done) {
-            let result = done.await.unwrap_or_else(|_| {
-                Err(io::Error::other(
-                    "a serving thread ended without an answer (it panicked)",
-                ))
+            let result = done.await.map_err(|_| {
+                io::Error::other("a serving thread ended without an answer (it panicked)")
             });
             if served.is_ok() {
                 served = result;
@@ -158,7 +158,8 @@ impl Serving {
     }
 }
 
-/// Writes a line about the accept loop, at most once a second for `what`.
+/// Writes a line about the accept loop, at most once a second per `last`
+/// (one for each kind of event).
 fn say(last: &mut Option<Instant>, what: &str, detail: &str) {
     if last.is_some_and(|t| t.elapsed() < Duration::from_secs(1)) {
         return;
@@ -178,6 +179,7 @@ async fn accept_loop(
 ) {
     let mut said_accept = None;
     let mut said_limit = None;
+    let mut said_thread = None;
     loop {
         let accepted = tokio::select! {
             _ = stopped.changed() => return,
@@ -206,8 +208,9 @@ async fn accept_loop(
         let mut handed = Some((stream, permit));
         while let Some((stream, permit)) = handed.take() {
             let Some(at) = least_loaded(&workers) else {
+                // Said once, whatever was said just before: the loop ends.
                 say(
-                    &mut said_accept,
+                    &mut None,
                     "serving_threads_ended",
                     "no serving thread is left; no connection is accepted any more",
                 );
@@ -225,7 +228,7 @@ async fn accept_loop(
                 // That thread has ended (it panicked): leave it out from
                 // now on, and hand the connection to another.
                 say(
-                    &mut said_accept,
+                    &mut said_thread,
                     "serving_thread_ended",
                     "a serving thread ended; its connections go to the others",
                 );
@@ -253,23 +256,25 @@ struct Thread {
 }
 
 impl Thread {
-    fn run(self, ready: oneshot::Sender<io::Result<()>>) -> io::Result<()> {
+    /// Serves until stopped; a runtime that cannot be built is reported
+    /// on `ready` (and `start` then fails).
+    fn run(self, ready: oneshot::Sender<io::Result<()>>) {
         let runtime = match tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
         {
             Ok(runtime) => runtime,
             Err(e) => {
-                let e = io::Error::other(format!("cannot start a serving runtime: {e}"));
-                let _ = ready.send(Err(io::Error::new(e.kind(), e.to_string())));
-                return Err(e);
+                let _ = ready.send(Err(io::Error::other(format!(
+                    "cannot start a serving runtime: {e}"
+                ))));
+                return;
             }
         };
         let _ = ready.send(Ok(()));
         runtime.block_on(self.serve_all());
         // Connections still open after the grace time are dropped with the
         // runtime.
-        Ok(())
     }
 
     async fn serve_all(self) {
