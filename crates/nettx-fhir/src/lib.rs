@@ -49,6 +49,7 @@ pub mod table;
 mod uuid;
 
 pub use cards::{cds_cards, refused_cards, Card, CardSource, Cards, Indicator, MAX_SUMMARY_CHARS};
+pub use onepass::Prefetch;
 
 use nettx::{Case, Error, ErrorKind, Evaluation, Field};
 
@@ -183,6 +184,14 @@ fn push_str(out: &mut String, s: &str) {
 /// ```
 pub fn map_record(json: &str) -> Result<Mapped, Error> {
     map::map(json).map_err(one_line)
+}
+
+impl Prefetch<'_> {
+    /// Maps the resources read: what [`map_record`] gives for a prefetch
+    /// object of the same keys and values in the same order.
+    pub fn map(self) -> Result<Mapped, Error> {
+        map::map_read(self.into_resources()).map_err(one_line)
+    }
 }
 
 /// The error with every control character of its message and field shown

@@ -1325,7 +1325,7 @@ pub fn map_general(text: &str) -> Result<Mapped, Error> {
 }
 
 /// Maps the resources read.
-fn map_read(res: Vec<Res<'_>>) -> Result<Mapped, Error> {
+pub fn map_read(res: Vec<Res<'_>>) -> Result<Mapped, Error> {
     let mut m = Mapper {
         resolver: Resolver::new(&res),
         res: &res,

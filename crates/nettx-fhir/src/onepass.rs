@@ -90,20 +90,90 @@ impl<'de> Visitor<'de> for Record<'_, 'de> {
             }
             return bundle(map, self.0, 1);
         }
-        // A prefetch object: every value null, a resource or a Bundle.
         let mut keys: Vec<Str<'de>> = Vec::with_capacity(4);
-        let mut key = first;
-        loop {
-            if key == "resourceType" || keys.contains(&key) {
-                return Err(give_up());
-            }
-            map.next_value_seed(Prefetched(&mut *self.0, 2))?;
-            keys.push(key);
-            match map.next_key::<Str<'de>>()? {
-                Some(k) => key = k,
-                None => return Ok(()),
-            }
+        prefetch_object(map, first, self.0, &mut keys)
+    }
+}
+
+/// The rest of a prefetch object after its first key: every value null, a
+/// resource or a Bundle, read at level 2 (the object being level 1), each
+/// key once; its keys in order into `keys`.
+fn prefetch_object<'de, A: MapAccess<'de>>(
+    mut map: A,
+    first: Str<'de>,
+    sink: &mut Sink<'de>,
+    keys: &mut Vec<Str<'de>>,
+) -> Result<(), A::Error> {
+    let mut key = first;
+    loop {
+        if key == "resourceType" || keys.contains(&key) {
+            return Err(give_up());
         }
+        map.next_value_seed(Prefetched(&mut *sink, 2))?;
+        keys.push(key);
+        match map.next_key::<Str<'de>>()? {
+            Some(k) => key = k,
+            None => return Ok(()),
+        }
+    }
+}
+
+/// A CDS Hooks `prefetch` object read in one pass where it stands in a
+/// larger document (the hook request), so that a service need not first
+/// copy it out as a record and parse it a second time.
+///
+/// It reads exactly as [`crate::map_record`] reads a record of the same
+/// keys and values in the same order (the same levels, limits and
+/// give-ups): deserializing one fails wherever the one-pass reader would
+/// leave that record to the general reader, and the caller then maps the
+/// record itself. Its errors mean only that; they are never shown.
+pub struct Prefetch<'de> {
+    keys: Vec<Str<'de>>,
+    sink: Sink<'de>,
+}
+
+impl<'de> Prefetch<'de> {
+    /// The object's keys, in their order.
+    pub fn keys(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.keys.iter().map(|k| &**k)
+    }
+
+    /// The resources read, in their order.
+    pub(crate) fn into_resources(self) -> Vec<Res<'de>> {
+        self.sink.out
+    }
+}
+
+// (For any shorter lifetime too, so that it can be a borrowed field of a
+// derived `Deserialize`.)
+impl<'de: 'a, 'a> de::Deserialize<'de> for Prefetch<'a> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut read: Prefetch<'de> = Prefetch {
+            keys: Vec::with_capacity(4),
+            sink: Sink {
+                out: Vec::with_capacity(64),
+                count: 0,
+            },
+        };
+        d.deserialize_map(PrefetchObject(&mut read))?;
+        Ok(read)
+    }
+}
+
+/// The visitor of a [`Prefetch`].
+struct PrefetchObject<'s, 'de>(&'s mut Prefetch<'de>);
+
+impl<'de> Visitor<'de> for PrefetchObject<'_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a CDS Hooks prefetch object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let Some(first) = map.next_key::<Str<'de>>()? else {
+            return Ok(());
+        };
+        let Prefetch { keys, sink } = self.0;
+        prefetch_object(map, first, sink, keys)
     }
 }
 

@@ -158,7 +158,94 @@ fn both(name: &str, text: &str) -> Result<String, nettx::Error> {
     let fast = map(text).map(|m| format!("{}|{:?}", m.to_json(), m.patient()));
     let general = map_general(text).map(|m| format!("{}|{:?}", m.to_json(), m.patient()));
     assert_eq!(fast, general, "{name}: the readers disagree on\n{text}");
+    in_request(name, text, &fast);
+    let wrapped = format!("{{\"record\":{text}}}");
+    let expected = map(&wrapped).map(|m| format!("{}|{:?}", m.to_json(), m.patient()));
+    in_request(name, &wrapped, &expected);
     fast
+}
+
+/// A hook request around a prefetch object, its `prefetch` read as it is
+/// parsed ([`crate::Prefetch`]).
+#[derive(serde::Deserialize)]
+struct Request<'a> {
+    #[serde(borrow)]
+    prefetch: Option<crate::Prefetch<'a>>,
+}
+
+/// `text` read as the `prefetch` of a request (between other members) maps
+/// as `map` maps `text` (`expected`), or is left to `map`. Whether it was
+/// read.
+fn in_request(name: &str, text: &str, expected: &Result<String, nettx::Error>) -> bool {
+    let request = format!("{{\"hook\":\"patient-view\",\"prefetch\":{text},\"z\":[1]}}");
+    match serde_json::from_str::<Request<'_>>(&request) {
+        Ok(Request {
+            prefetch: Some(read),
+        }) => {
+            assert!(
+                crate::onepass::read(text).is_some(),
+                "{name}: read in a request only"
+            );
+            let got = read
+                .map()
+                .map(|m| format!("{}|{:?}", m.to_json(), m.patient()));
+            assert_eq!(
+                &got, expected,
+                "{name}: read in a request, it maps otherwise"
+            );
+            true
+        }
+        Ok(Request { prefetch: None }) => false,
+        // (Left to `map`, which is what a service then calls: a Bundle,
+        // JSON errors, anything the one-pass reader leaves to the general
+        // one, and a record nested within one level of the limit.)
+        Err(_) => false,
+    }
+}
+
+#[test]
+fn a_prefetch_object_in_a_request_reads_as_the_record() {
+    let (mut n, mut prefetch_objects) = (0, 0);
+    for (name, text) in records() {
+        if !name.starts_with("good/") {
+            continue;
+        }
+        // A Bundle as the one value of a prefetch object; a prefetch
+        // object as it is.
+        let bundle =
+            matches!(serde_json::from_str(&text), Ok(J::Obj(m)) if m[0].0 == "resourceType");
+        let text = if bundle {
+            format!("{{\"record\":{text}}}")
+        } else {
+            prefetch_objects += 1;
+            text
+        };
+        let expected = map(&text).map(|m| format!("{}|{:?}", m.to_json(), m.patient()));
+        assert!(expected.is_ok(), "{name}");
+        assert!(
+            in_request(&name, &text, &expected),
+            "{name}: not read in a request"
+        );
+        n += 1;
+    }
+    assert!(n > 30 && prefetch_objects >= 2, "{n} {prefetch_objects}");
+    // Keys in their order; a key twice, or `resourceType`, is left to `map`.
+    let text = r#"{"patient":{"resourceType":"Patient","id":"p"},"conditions":null}"#;
+    let request = format!("{{\"prefetch\":{text}}}");
+    let read: Request<'_> = serde_json::from_str(&request).unwrap();
+    let keys: Vec<&str> = read.prefetch.as_ref().unwrap().keys().collect();
+    assert_eq!(keys, ["patient", "conditions"]);
+    for bad in [
+        r#"{"patient":null,"patient":null}"#,
+        r#"{"resourceType":"Bundle"}"#,
+        r#"{"patient":{"id":"p","resourceType":"Patient"}}"#,
+    ] {
+        let request = format!("{{\"prefetch\":{bad}}}");
+        assert!(
+            serde_json::from_str::<Request<'_>>(&request).is_err(),
+            "{bad}"
+        );
+    }
 }
 
 #[test]

@@ -259,35 +259,33 @@ async fn hook(
     body: Body,
 ) -> Result<Response, ApiError> {
     let body = read_body(&state, &headers, body).await?;
-    let hook = Hook::parse(&body, state.verifier.is_none())?;
-    let limits = &state.config.limits;
-    let record = hook
-        .record(&state.client, limits.max_body_bytes, limits.max_pages)
-        .await?;
-    let record_len = record.len();
-    // Mapping and evaluation are CPU work: about 0.2 ms for a record of
-    // 30 resources, up to tens of milliseconds for 8 MiB. A small record is
-    // done here (a hand-off to another thread would cost more than it
-    // saves); a large one on the blocking pool, so no runtime worker stops
-    // serving other connections that long. Either way the audit line is
-    // written after, here, so a call cut off by the time limit is never
-    // audited.
-    let patient_id = hook.patient_id.clone();
-    let work = move || match nettx_fhir::map_record(&record) {
-        Err(error) => Outcome::Refused(error),
-        Ok(mapped) if mapped.patient() != Some(patient_id.as_str()) => Outcome::OtherPatient,
-        Ok(mapped) => {
-            let evaluation = mapped.evaluate();
-            let cards = nettx_fhir::cds_cards(&evaluation).to_json();
-            Outcome::Evaluated(Box::new(evaluation), cards)
+    let mut hook = Hook::parse(&body, state.verifier.is_none())?;
+    let outcome = match hook.take_read() {
+        // Read as the request was parsed: a small record, mapped here.
+        Some(read) => judge(read.map(), &hook.patient_id),
+        None => {
+            let limits = &state.config.limits;
+            let record = hook
+                .record(&state.client, limits.max_body_bytes, limits.max_pages)
+                .await?;
+            let record_len = record.len();
+            // Mapping and evaluation are CPU work: about 0.2 ms for a
+            // record of 30 resources, up to tens of milliseconds for 8 MiB.
+            // A small record is done here (a hand-off to another thread
+            // would cost more than it saves); a large one on the blocking
+            // pool, so no runtime worker stops serving other connections
+            // that long. Either way the audit line is written after, here,
+            // so a call cut off by the time limit is never audited.
+            let patient_id = hook.patient_id.clone();
+            let work = move || judge(nettx_fhir::map_record(&record), &patient_id);
+            if record_len <= INLINE_RECORD_BYTES {
+                work()
+            } else {
+                tokio::task::spawn_blocking(work)
+                    .await
+                    .map_err(|_| ApiError::internal())?
+            }
         }
-    };
-    let outcome = if record_len <= INLINE_RECORD_BYTES {
-        work()
-    } else {
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|_| ApiError::internal())?
     };
     let cards = match outcome {
         Outcome::Refused(error) => {
@@ -316,9 +314,24 @@ async fn hook(
     Ok(json_response(cards))
 }
 
+/// What a record's mapping gives for the patient in view: refused, another
+/// patient's, or evaluated with its cards.
+fn judge(mapped: Result<nettx_fhir::Mapped, nettx::Error>, patient_id: &str) -> Outcome {
+    match mapped {
+        Err(error) => Outcome::Refused(error),
+        Ok(mapped) if mapped.patient() != Some(patient_id) => Outcome::OtherPatient,
+        Ok(mapped) => {
+            let evaluation = mapped.evaluate();
+            let cards = nettx_fhir::cds_cards(&evaluation).to_json();
+            Outcome::Evaluated(Box::new(evaluation), cards)
+        }
+    }
+}
+
 /// Records up to this size are mapped and evaluated on the runtime's
 /// worker; larger ones on the blocking pool.
 const INLINE_RECORD_BYTES: usize = 256 * 1024;
+const _: () = assert!(crate::hook::READ_IN_ONE_PASS_BYTES <= INLINE_RECORD_BYTES);
 
 /// What mapping and evaluation made of a record.
 enum Outcome {

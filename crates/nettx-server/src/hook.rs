@@ -54,8 +54,11 @@ struct FhirAuthorization {
     access_token: Option<String>,
 }
 
+/// A hook request, its `prefetch` read as `P`: raw values, or
+/// [`nettx_fhir::Prefetch`] (read as the request is parsed).
 #[derive(Deserialize)]
-struct Request<'a> {
+#[serde(bound(deserialize = "P: Deserialize<'de>"))]
+struct Request<P> {
     hook: Option<String>,
     #[serde(rename = "hookInstance")]
     hook_instance: Option<String>,
@@ -64,9 +67,12 @@ struct Request<'a> {
     #[serde(rename = "fhirAuthorization")]
     fhir_authorization: Option<FhirAuthorization>,
     context: Option<Context>,
-    #[serde(borrow)]
-    prefetch: Option<HashMap<String, &'a RawValue>>,
+    prefetch: Option<P>,
 }
+
+/// Requests up to this size may have their prefetch read as they are
+/// parsed (the record of a larger one is mapped on the blocking pool).
+pub const READ_IN_ONE_PASS_BYTES: usize = 256 * 1024;
 
 /// A checked hook request, its record not yet gathered.
 pub struct Hook<'a> {
@@ -77,6 +83,9 @@ pub struct Hook<'a> {
     fhir_server: Option<String>,
     token: Option<String>,
     prefetch: HashMap<String, &'a RawValue>,
+    /// The prefetch already read, when the request was read in one pass
+    /// (then `prefetch` is empty).
+    read: Option<nettx_fhir::Prefetch<'a>>,
 }
 
 /// Whether `id` is a FHIR logical id (`[A-Za-z0-9\-\.]{1,64}`).
@@ -108,7 +117,51 @@ impl<'a> Hook<'a> {
     /// when `development` (no trusted issuer): a production service must not
     /// be pointed at its own host's ports.
     pub fn parse(body: &'a [u8], development: bool) -> Result<Hook<'a>, ApiError> {
-        let request: Request<'a> = crate::error::parse_body(body, "a CDS Hooks request")?;
+        if let Some(request) = Self::read_in_one_pass(body) {
+            return Self::check(request, development, |read| (HashMap::new(), read));
+        }
+        let request: Request<HashMap<String, &'a RawValue>> =
+            crate::error::parse_body(body, "a CDS Hooks request")?;
+        Self::check(request, development, |raw| (raw.unwrap_or_default(), None))
+    }
+
+    /// The request with its prefetch read as it is parsed, when that gives
+    /// what [`Hook::record`] and [`nettx_fhir::map_record`] would: a
+    /// request of at most [`READ_IN_ONE_PASS_BYTES`] whose prefetch holds
+    /// exactly the templates' keys, in their order (so the record would be
+    /// those values in that order, nothing fetched), with no `next` link
+    /// (the text holds neither `next` nor a `\u` escape: the test
+    /// [`next_link`] makes of each part), read without a give-up of the
+    /// one-pass reader. Anything else (an error too) is `None`, and the
+    /// request is then read as before, which finds its errors.
+    fn read_in_one_pass(body: &'a [u8]) -> Option<Request<nettx_fhir::Prefetch<'a>>> {
+        if body.len() > READ_IN_ONE_PASS_BYTES {
+            return None;
+        }
+        let text = std::str::from_utf8(body).ok()?;
+        if text.contains("next") || text.contains("\\u") {
+            return None;
+        }
+        let mut de = serde_json::Deserializer::from_str(text);
+        let request = Request::<nettx_fhir::Prefetch<'a>>::deserialize(&mut de).ok()?;
+        de.end().ok()?;
+        let keys = request.prefetch.as_ref()?.keys();
+        keys.eq(PREFETCH.iter().map(|(key, _)| *key))
+            .then_some(request)
+    }
+
+    /// Checks a request's members (400 naming the member at fault);
+    /// `prefetch` makes the prefetch fields of its `P`.
+    fn check<P>(
+        request: Request<P>,
+        development: bool,
+        prefetch: impl FnOnce(
+            Option<P>,
+        ) -> (
+            HashMap<String, &'a RawValue>,
+            Option<nettx_fhir::Prefetch<'a>>,
+        ),
+    ) -> Result<Hook<'a>, ApiError> {
         match request.hook.as_deref() {
             Some(HOOK) => {}
             Some(other) => {
@@ -154,13 +207,21 @@ impl<'a> Hook<'a> {
             }
             None => None,
         };
+        let (prefetch, read) = prefetch(request.prefetch);
         Ok(Hook {
             hook_instance,
             patient_id,
             fhir_server,
             token: request.fhir_authorization.and_then(|a| a.access_token),
-            prefetch: request.prefetch.unwrap_or_default(),
+            prefetch,
+            read,
         })
+    }
+
+    /// The prefetch read as the request was parsed, if it was: then the
+    /// record is that, and [`Hook::record`] need not be called.
+    pub fn take_read(&mut self) -> Option<nettx_fhir::Prefetch<'a>> {
+        self.read.take()
     }
 
     /// The record as a prefetch object `{"patient":…,"conditions":…,…}`:
@@ -375,6 +436,55 @@ mod tests {
             true
         )
         .is_ok());
+    }
+
+    #[test]
+    fn a_prefetch_of_the_templates_keys_in_order_is_read_as_the_request_is() {
+        let patient = r#"{"resourceType":"Patient","id":"p"}"#;
+        let bundle = r#"{"resourceType":"Bundle","type":"searchset","entry":[]}"#;
+        let body = |prefetch: &str, extra: &str| {
+            format!(
+                r#"{{"hook":"patient-view","hookInstance":"x","context":{{"patientId":"p"}},"prefetch":{prefetch}{extra}}}"#
+            )
+        };
+        fn read(body: &str) -> Result<Option<nettx_fhir::Prefetch<'_>>, ApiError> {
+            Hook::parse(body.as_bytes(), true).map(|mut h| h.take_read())
+        }
+        let in_order =
+            format!(r#"{{"patient":{patient},"conditions":{bundle},"observations":null}}"#);
+        let text = body(&in_order, "");
+        let show =
+            |m: Result<nettx_fhir::Mapped, nettx::Error>| format!("{:?}", m.map(|m| m.to_json()));
+        let mapped = read(&text).unwrap().unwrap().map();
+        assert_eq!(show(mapped), show(nettx_fhir::map_record(&in_order)));
+        // Anything else is read as before: another order, a key missing or
+        // added, text that may hold a `next` link, a trailing error.
+        for (prefetch, extra) in [
+            (
+                format!(r#"{{"conditions":{bundle},"patient":{patient},"observations":null}}"#),
+                "",
+            ),
+            (
+                format!(r#"{{"patient":{patient},"conditions":{bundle}}}"#),
+                "",
+            ),
+            (
+                format!(
+                    r#"{{"patient":{patient},"conditions":{bundle},"observations":null,"x":1}}"#
+                ),
+                "",
+            ),
+            (in_order.replace(r#""type""#, r#""next""#), ""),
+            (in_order.replace(r#""type""#, r#""\u0074ype""#), ""),
+        ] {
+            let text = body(&prefetch, extra);
+            assert!(read(&text).unwrap().is_none(), "{prefetch}");
+        }
+        assert!(read(&body(&in_order, r#","prefetch":null"#)).is_err());
+        assert!(read(&format!("{} ", body(&in_order, "")))
+            .unwrap()
+            .is_some());
+        assert!(read(&format!("{}x", body(&in_order, ""))).is_err());
     }
 
     #[test]

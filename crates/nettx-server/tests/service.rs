@@ -62,6 +62,56 @@ async fn cards_from_prefetch_equal_the_library_and_are_audited() {
     running.shutdown().await.unwrap();
 }
 
+/// The prefetch in the templates' order (patient, conditions, observations)
+/// is read as the request is parsed; in another order (serde_json sorts the
+/// keys of `json!`) as before. Both give the same cards and audit lines.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_prefetch_in_the_templates_order_is_answered_as_in_any_other() {
+    let dir = temp_dir("order");
+    let (running, base) = start(config(&dir, false)).await;
+    let in_order = |hook_instance: &str, conditions: &Value| {
+        format!(
+            r#"{{"hook":"patient-view","hookInstance":"{hook_instance}","context":{{"patientId":"{PATIENT_ID}"}},"prefetch":{{"patient":{},"conditions":{conditions},"observations":{}}}}}"#,
+            patient(),
+            observations()
+        )
+    };
+    let refused = json!({"resourceType": "Bundle", "type": "searchset", "entry": [
+        {"resource": {"resourceType": "Condition", "id": "c1", "subject": {"reference": "Patient/other"},
+            "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "C7A.012"}]}}}]});
+    for (conditions, outcome) in [(conditions(), "evaluated"), (refused, "refused")] {
+        let mut sorted = full_prefetch();
+        sorted["conditions"] = conditions.clone();
+        // (The same hookInstance: a refusal card's uuid is made from it.)
+        let hook_instance = format!("hi-{outcome}");
+        let (status, expected) =
+            post_hook(&base, &hook_body(&hook_instance, Some(sorted), None)).await;
+        assert_eq!(status, 200);
+        let r = client()
+            .post(format!("{base}{HOOK_PATH}"))
+            .header("content-type", "application/json")
+            .body(in_order(&hook_instance, &conditions))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let cards: Value = r.json().await.unwrap();
+        assert_eq!(cards, expected, "{outcome}");
+        let lines = audit_lines(&dir);
+        let [.., a, b] = lines.as_slice() else {
+            panic!("two audit lines");
+        };
+        assert_eq!(
+            (a["outcome"].as_str(), b["outcome"].as_str()),
+            (Some(outcome), Some(outcome))
+        );
+        assert_eq!(a["case_digest"], b["case_digest"]);
+        assert_eq!(a["cards"], b["cards"]);
+    }
+    assert_eq!(audit_lines(&dir).len(), 4);
+    running.shutdown().await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_record_is_200_with_one_stable_warning_card() {
     let dir = temp_dir("refused");
