@@ -257,13 +257,6 @@ enum Schema {
     Error,
 }
 
-/// mimalloc instead of the system allocator: `nettx serve` allocates and
-/// frees many small buffers per call from two threads, where glibc's malloc
-/// cost about 4 % of the server's CPU (BENCHMARKS.md, "nettx serve under
-/// load").
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
