@@ -7,7 +7,9 @@
 #      JWKS, public_base_url, an empty audit log), then RUNS (3) runs one
 #      after the other, each 20,000 patient-view calls (30-resource prefetch
 #      record, a fresh token each) over 64 keep-alive connections
-#      (crates/nettx-server/examples/load.rs); the server's VmRSS sampled
+#      (crates/nettx-server/examples/load.rs), each call's latency kept
+#      (latency-RUN.txt) and summed up per connection and per 0.5 s window
+#      (is one serving thread behind? is the tail steady?); the server's VmRSS sampled
 #      every 0.5 s from /proc/PID/status throughout, and its CPU time per run;
 #   2. the fault run: a fresh server and audit log, the same load started,
 #      SIGKILL to the server once a quarter of the calls are in the audit log,
@@ -133,8 +135,22 @@ for alg in "${ALGS[@]}"; do
         echo "--- run $run of $RUNS on the same server (fresh tokens, minted before timing)"
         cpu_before=$(cpu_ticks "$SERVER_PID")
         "$LOAD" --url "http://127.0.0.1:$PORT" --alg "$alg" -n "$N" -c "$C" --exp-seconds "$EXP_SECONDS" \
-            --threads "$LOAD_THREADS" --ok-file "$D/ok-$run.txt" | tee "$D/load-$run.txt"
+            --threads "$LOAD_THREADS" --ok-file "$D/ok-$run.txt" --latency-file "$D/latency-$run.txt" \
+            | tee "$D/load-$run.txt"
         cpu_after=$(cpu_ticks "$SERVER_PID")
+        python3 - "$D/latency-$run.txt" <<'PY'
+import sys
+rows = [tuple(map(int, l.split())) for l in open(sys.argv[1]).readlines()[1:]]
+if rows:
+    by_conn, by_window = {}, {}
+    for conn, at, lat in rows:
+        by_conn.setdefault(conn, []).append(lat)
+        by_window.setdefault(at // 500_000, []).append(lat)
+    means = [sum(v) / len(v) / 1000 for v in by_conn.values()]
+    p99s = [sorted(v)[int(len(v) * 0.99)] / 1000 for v in by_window.values() if len(v) >= 100]
+    print(f"latency: mean per connection {min(means):.2f} to {max(means):.2f} ms over {len(means)} connections; "
+          f"p99 per 0.5 s window {min(p99s):.2f} to {max(p99s):.2f} ms over {len(p99s)} windows" if p99s else "")
+PY
         grep '^{' "$D/load-$run.txt" | tail -n 1 >>"$D/runs.jsonl"
         python3 - "$((cpu_after - cpu_before))" "$(getconf CLK_TCK)" "$(nproc)" "$N" \
             "$(tail -n 1 "$D/runs.jsonl")" <<'PY'

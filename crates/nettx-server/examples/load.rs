@@ -31,7 +31,7 @@ const PATH: &str = "/cds-services/intestinal-net-treatment";
 const USAGE: &str = "usage: load --url http://HOST:PORT [--base-url URL] [--alg es384|rs384]
             [--key PEM] [--kid KID] [--iss ISS] [-n CALLS] [-c CONNECTIONS]
             [--threads T] [--record FILE] [--patient ID] [--timeout-ms MS]
-            [--ok-file FILE] [--exp-seconds S]
+            [--ok-file FILE] [--latency-file FILE] [--exp-seconds S]
 defaults: --alg es384, the test keys of crates/nettx-server/tests/keys, --iss
 https://ehr.test.nettx, -n 20000, -c 64, --threads 1, --record the example's
 load-record.json (patient pt-load-1), --timeout-ms 30000, --exp-seconds 300
@@ -51,6 +51,7 @@ struct Args {
     patient: String,
     timeout: Duration,
     ok_file: Option<String>,
+    latency_file: Option<String>,
     exp_seconds: u64,
 }
 
@@ -70,6 +71,7 @@ fn parse_args() -> Result<Args, String> {
         patient: "pt-load-1".into(),
         timeout: Duration::from_secs(30),
         ok_file: None,
+        latency_file: None,
         exp_seconds: 300,
     };
     let mut it = std::env::args().skip(1);
@@ -106,6 +108,7 @@ fn parse_args() -> Result<Args, String> {
             "--patient" => a.patient = value,
             "--timeout-ms" => a.timeout = Duration::from_millis(number(&value)? as u64),
             "--ok-file" => a.ok_file = Some(value),
+            "--latency-file" => a.latency_file = Some(value),
             "--exp-seconds" => a.exp_seconds = number(&value)? as u64,
             _ => return Err(format!("unknown flag {flag}\n{USAGE}")),
         }
@@ -226,6 +229,9 @@ struct Tally {
     status: BTreeMap<u16, u64>,
     errors: BTreeMap<String, u64>,
     ok: Vec<usize>,
+    /// (connection, µs from the start to the call's start, latency in µs)
+    /// of every answered call.
+    samples: Vec<(u32, u32, u32)>,
 }
 
 type Sender = hyper::client::conn::http1::SendRequest<Full<Bytes>>;
@@ -290,7 +296,7 @@ async fn one(shared: &Shared, sender: &mut Sender, call: &Call) -> Result<(u16, 
     Ok((status, cards))
 }
 
-async fn worker(shared: Arc<Shared>, first: Option<Sender>) -> Tally {
+async fn worker(shared: Arc<Shared>, first: Option<Sender>, connection: u32, t0: Instant) -> Tally {
     let mut tally = Tally::default();
     let mut sender = first;
     loop {
@@ -311,9 +317,10 @@ async fn worker(shared: Arc<Shared>, first: Option<Sender>) -> Tally {
         };
         match tokio::time::timeout(shared.timeout, one(&shared, &mut s, call)).await {
             Ok(Ok((status, cards))) => {
-                tally
-                    .latencies_us
-                    .push(start.elapsed().as_micros().min(u32::MAX as u128) as u32);
+                let latency = start.elapsed().as_micros().min(u32::MAX as u128) as u32;
+                tally.latencies_us.push(latency);
+                let at = start.duration_since(t0).as_micros().min(u32::MAX as u128) as u32;
+                tally.samples.push((connection, at, latency));
                 *tally.status.entry(status).or_default() += 1;
                 if status == 200 {
                     if cards {
@@ -448,7 +455,8 @@ fn run(args: Args) -> Result<(), String> {
         let start = Instant::now();
         let handles: Vec<_> = senders
             .into_iter()
-            .map(|s| tokio::spawn(worker(shared.clone(), Some(s))))
+            .enumerate()
+            .map(|(i, s)| tokio::spawn(worker(shared.clone(), Some(s), i as u32, start)))
             .collect();
         let mut tallies = Vec::with_capacity(handles.len());
         for h in handles {
@@ -472,6 +480,7 @@ fn run(args: Args) -> Result<(), String> {
             *all.errors.entry(k).or_default() += v;
         }
         all.ok.extend(t.ok);
+        all.samples.extend(t.samples);
     }
     all.latencies_us.sort_unstable();
     let answered = all.latencies_us.len();
@@ -510,6 +519,17 @@ fn run(args: Args) -> Result<(), String> {
     }
     for (e, n) in &all.errors {
         println!("  {n} × {e}");
+    }
+    if let Some(path) = &args.latency_file {
+        all.samples.sort_unstable_by_key(|s| s.1);
+        let mut out = std::io::BufWriter::new(
+            std::fs::File::create(path).map_err(|e| format!("{path}: {e}"))?,
+        );
+        writeln!(out, "connection start_us latency_us").map_err(|e| format!("{path}: {e}"))?;
+        for (c, at, latency) in &all.samples {
+            writeln!(out, "{c} {at} {latency}").map_err(|e| format!("{path}: {e}"))?;
+        }
+        out.flush().map_err(|e| format!("{path}: {e}"))?;
     }
     if let Some(path) = &args.ok_file {
         let mut out = std::io::BufWriter::new(
