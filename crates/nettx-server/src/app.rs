@@ -6,7 +6,7 @@ use crate::audit::{json_str, AuditLog};
 use crate::auth::{Caller, Denied, Verifier};
 use crate::config::Config;
 use crate::error::ApiError;
-use crate::hook::{discovery_json, Hook, SERVICE_ID};
+use crate::hook::{discovery_json, Hook, Record, SERVICE_ID};
 use crate::log::access_log;
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, Request, State};
@@ -260,31 +260,28 @@ async fn hook(
 ) -> Result<Response, ApiError> {
     let body = read_body(&state, &headers, body).await?;
     let mut hook = Hook::parse(&body, state.verifier.is_none())?;
-    let outcome = match hook.take_read() {
+    let limits = &state.config.limits;
+    let record = hook
+        .record(&state.client, limits.max_body_bytes, limits.max_pages)
+        .await?;
+    let outcome = match record {
         // Read as the request was parsed: a small record, mapped here.
-        Some(read) => judge(read.map(), &hook.patient_id),
-        None => {
-            let limits = &state.config.limits;
-            let record = hook
-                .record(&state.client, limits.max_body_bytes, limits.max_pages)
-                .await?;
-            let record_len = record.len();
-            // Mapping and evaluation are CPU work: about 0.2 ms for a
-            // record of 30 resources, up to tens of milliseconds for 8 MiB.
-            // A small record is done here (a hand-off to another thread
-            // would cost more than it saves); a large one on the blocking
-            // pool, so no runtime worker stops serving other connections
-            // that long. Either way the audit line is written after, here,
-            // so a call cut off by the time limit is never audited.
+        Record::Read(read) => judge(read.map(), &hook.patient_id),
+        // Mapping and evaluation are CPU work: about 0.2 ms for a record of
+        // 30 resources, up to tens of milliseconds for 8 MiB. A small record
+        // is done here (a hand-off to another thread would cost more than it
+        // saves); a large one on the blocking pool, so no runtime worker
+        // stops serving other connections that long. Either way the audit
+        // line is written after, here, so a call cut off by the time limit
+        // is never audited.
+        Record::Text(text) if text.len() <= INLINE_RECORD_BYTES => {
+            judge(nettx_fhir::map_record(&text), &hook.patient_id)
+        }
+        Record::Text(text) => {
             let patient_id = hook.patient_id.clone();
-            let work = move || judge(nettx_fhir::map_record(&record), &patient_id);
-            if record_len <= INLINE_RECORD_BYTES {
-                work()
-            } else {
-                tokio::task::spawn_blocking(work)
-                    .await
-                    .map_err(|_| ApiError::internal())?
-            }
+            tokio::task::spawn_blocking(move || judge(nettx_fhir::map_record(&text), &patient_id))
+                .await
+                .map_err(|_| ApiError::internal())?
         }
     };
     let cards = match outcome {

@@ -74,6 +74,15 @@ struct Request<P> {
 /// parsed (the record of a larger one is mapped on the blocking pool).
 pub const READ_IN_ONE_PASS_BYTES: usize = 256 * 1024;
 
+/// A hook's record, for the mapping.
+pub enum Record<'a> {
+    /// The prefetch, read as the request was parsed (a small request).
+    Read(nettx_fhir::Prefetch<'a>),
+    /// A prefetch object's text, assembled from the request's prefetch and
+    /// the FHIR server's answers.
+    Text(String),
+}
+
 /// A checked hook request, its record not yet gathered.
 pub struct Hook<'a> {
     /// The call's `hookInstance`.
@@ -218,17 +227,28 @@ impl<'a> Hook<'a> {
         })
     }
 
-    /// The prefetch read as the request was parsed, if it was: then the
-    /// record is that, and [`Hook::record`] need not be called.
-    pub fn take_read(&mut self) -> Option<nettx_fhir::Prefetch<'a>> {
-        self.read.take()
+    /// The record: the prefetch read as the request was parsed, if it was
+    /// (then this is called once); else the text of a prefetch object
+    /// `{"patient":…,"conditions":…,…}`: each template's key from
+    /// `prefetch` (`null` means no data), else fetched from `fhirServer`; a
+    /// searchset's `next` pages are fetched too (same server only). 412 when
+    /// a key can't be had.
+    pub async fn record(
+        &mut self,
+        client: &reqwest::Client,
+        max_bytes: usize,
+        max_pages: usize,
+    ) -> Result<Record<'a>, ApiError> {
+        if let Some(read) = self.read.take() {
+            return Ok(Record::Read(read));
+        }
+        self.assemble(client, max_bytes, max_pages)
+            .await
+            .map(Record::Text)
     }
 
-    /// The record as a prefetch object `{"patient":…,"conditions":…,…}`:
-    /// each template's key from `prefetch` (`null` means no data), else
-    /// fetched from `fhirServer`; a searchset's `next` pages are fetched too
-    /// (same server only). 412 when a key can't be had.
-    pub async fn record(
+    /// The record's text, from `prefetch` and the FHIR server.
+    async fn assemble(
         &self,
         client: &reqwest::Client,
         max_bytes: usize,
@@ -448,7 +468,7 @@ mod tests {
             )
         };
         fn read(body: &str) -> Result<Option<nettx_fhir::Prefetch<'_>>, ApiError> {
-            Hook::parse(body.as_bytes(), true).map(|mut h| h.take_read())
+            Hook::parse(body.as_bytes(), true).map(|mut h| h.read.take())
         }
         let in_order =
             format!(r#"{{"patient":{patient},"conditions":{bundle},"observations":null}}"#);
