@@ -461,7 +461,7 @@ mod tests {
     #[test]
     fn a_prefetch_of_the_templates_keys_in_order_is_read_as_the_request_is() {
         let patient = r#"{"resourceType":"Patient","id":"p"}"#;
-        let bundle = r#"{"resourceType":"Bundle","type":"searchset","entry":[]}"#;
+        let bundle = r#"{"resourceType":"Bundle","type":"searchset","entry":[{"resource":{"resourceType":"Condition","id":"c1","subject":{"reference":"Patient/p"},"code":{"coding":[{"system":"http://hl7.org/fhir/sid/icd-10-cm","code":"C7A.012"}]}}}]}"#;
         let body = |prefetch: &str, extra: &str| {
             format!(
                 r#"{{"hook":"patient-view","hookInstance":"x","context":{{"patientId":"p"}},"prefetch":{prefetch}{extra}}}"#
@@ -476,6 +476,7 @@ mod tests {
         let show =
             |m: Result<nettx_fhir::Mapped, nettx::Error>| format!("{:?}", m.map(|m| m.to_json()));
         let mapped = read(&text).unwrap().unwrap().map();
+        assert!(mapped.as_ref().is_ok_and(|m| m.patient() == Some("p")));
         assert_eq!(show(mapped), show(nettx_fhir::map_record(&in_order)));
         // Anything else is read as before: another order, a key missing or
         // added, text that may hold a `next` link, a trailing error.
@@ -500,6 +501,16 @@ mod tests {
             let text = body(&prefetch, extra);
             assert!(read(&text).unwrap().is_none(), "{prefetch}");
         }
+        // Over READ_IN_ONE_PASS_BYTES (which keeps the record within the
+        // mapping's size limit), or not UTF-8: read as before.
+        let padding = format!(r#","pad":"{}""#, "x".repeat(READ_IN_ONE_PASS_BYTES));
+        assert!(read(&body(&in_order, &padding)).unwrap().is_none());
+        let mut latin1 = body(&in_order, r#","pad":"?""#).into_bytes();
+        let at = latin1.len() - 3;
+        latin1[at] = 0xe9;
+        // (A byte that is not UTF-8 in a member no one reads was always let
+        // through, and still is.)
+        assert!(Hook::parse(&latin1, true).unwrap().read.is_none());
         assert!(read(&body(&in_order, r#","prefetch":null"#)).is_err());
         assert!(read(&format!("{} ", body(&in_order, "")))
             .unwrap()
