@@ -17,8 +17,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use http_body_util::{BodyExt, Full};
-use hyper::body::Bytes;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -26,6 +24,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const PATH: &str = "/cds-services/intestinal-net-treatment";
 const USAGE: &str = "usage: load --url http://HOST:PORT [--base-url URL] [--alg es384|rs384]
@@ -234,21 +233,26 @@ struct Tally {
     samples: Vec<(u32, u32, u32)>,
 }
 
-type Sender = hyper::client::conn::http1::SendRequest<Full<Bytes>>;
+/// One keep-alive HTTP/1.1 connection: requests written whole from a
+/// reused buffer, responses read into another and parsed by httparse. Lean
+/// on purpose: the generator shares the server's two cores, and what it
+/// spends is taken from the server.
+struct Conn {
+    stream: tokio::net::TcpStream,
+    out: Vec<u8>,
+    input: Vec<u8>,
+}
 
-async fn connect(addr: SocketAddr) -> Result<Sender, String> {
+async fn connect(addr: SocketAddr) -> Result<Conn, String> {
     let stream = tokio::net::TcpStream::connect(addr)
         .await
         .map_err(|e| format!("connect: {}", e.kind()))?;
     stream.set_nodelay(true).map_err(|e| e.to_string())?;
-    let (sender, conn) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-            .await
-            .map_err(|e| format!("handshake: {e}"))?;
-    tokio::spawn(async move {
-        let _ = conn.await;
-    });
-    Ok(sender)
+    Ok(Conn {
+        stream,
+        out: Vec::with_capacity(32 * 1024),
+        input: Vec::with_capacity(16 * 1024),
+    })
 }
 
 struct Shared {
@@ -261,42 +265,78 @@ struct Shared {
     timeout: Duration,
 }
 
-async fn one(shared: &Shared, sender: &mut Sender, call: &Call) -> Result<(u16, bool), String> {
-    let mut body = String::with_capacity(
-        shared.body_head.len() + call.hook_instance.len() + shared.body_tail.len(),
-    );
-    body.push_str(&shared.body_head);
-    body.push_str(&call.hook_instance);
-    body.push_str(&shared.body_tail);
-    let request = hyper::Request::post(PATH)
-        .header(hyper::header::HOST, &shared.host)
-        .header(hyper::header::CONTENT_TYPE, "application/json")
-        .header(
-            hyper::header::AUTHORIZATION,
-            format!("Bearer {}", call.token),
-        )
-        .body(Full::new(Bytes::from(body)))
-        .map_err(|e| format!("request: {e}"))?;
-    sender
-        .ready()
-        .await
-        .map_err(|e| format!("connection: {e}"))?;
-    let response = sender
-        .send_request(request)
-        .await
-        .map_err(|e| format!("send: {e}"))?;
-    let status = response.status().as_u16();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .map_err(|e| format!("body: {e}"))?
-        .to_bytes();
-    let cards = bytes.starts_with(b"{\"cards\":");
-    Ok((status, cards))
+/// What a call got: the status, whether the body is cards, and whether the
+/// connection may be used again.
+struct Answer {
+    status: u16,
+    cards: bool,
+    keep_alive: bool,
 }
 
-async fn worker(shared: Arc<Shared>, first: Option<Sender>, connection: u32, t0: Instant) -> Tally {
+async fn one(shared: &Shared, conn: &mut Conn, call: &Call) -> Result<Answer, String> {
+    let length = shared.body_head.len() + call.hook_instance.len() + shared.body_tail.len();
+    conn.out.clear();
+    write!(
+        conn.out,
+        "POST {PATH} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nAuthorization: Bearer {}\r\nContent-Length: {length}\r\n\r\n",
+        shared.host, call.token
+    )
+    .map_err(|e| format!("request: {e}"))?;
+    conn.out.extend_from_slice(shared.body_head.as_bytes());
+    conn.out.extend_from_slice(call.hook_instance.as_bytes());
+    conn.out.extend_from_slice(shared.body_tail.as_bytes());
+    conn.stream
+        .write_all(&conn.out)
+        .await
+        .map_err(|e| format!("send: {}", e.kind()))?;
+    conn.input.clear();
+    // The head, then the body to its Content-Length.
+    let (head, status, body_length, keep_alive) = loop {
+        read_more(conn).await?;
+        let mut headers = [httparse::EMPTY_HEADER; 32];
+        let mut response = httparse::Response::new(&mut headers);
+        match response.parse(&conn.input) {
+            Ok(httparse::Status::Complete(head)) => {
+                let status = response.code.unwrap_or(0);
+                let header = |name: &str| {
+                    response
+                        .headers
+                        .iter()
+                        .find(|h| h.name.eq_ignore_ascii_case(name))
+                        .map(|h| h.value)
+                };
+                let body_length = header("content-length")
+                    .and_then(|v| std::str::from_utf8(v).ok()?.trim().parse::<usize>().ok())
+                    .ok_or("response: no Content-Length")?;
+                let close = header("connection").is_some_and(|v| v.eq_ignore_ascii_case(b"close"));
+                break (head, status, body_length, !close);
+            }
+            Ok(httparse::Status::Partial) => {}
+            Err(e) => return Err(format!("response: {e}")),
+        }
+    };
+    while conn.input.len() < head + body_length {
+        read_more(conn).await?;
+    }
+    let body = conn.input.get(head..head + body_length).unwrap_or_default();
+    Ok(Answer {
+        status,
+        cards: body.starts_with(b"{\"cards\":"),
+        keep_alive,
+    })
+}
+
+/// Reads what the connection has into `conn.input`; an error at its end.
+async fn read_more(conn: &mut Conn) -> Result<(), String> {
+    conn.input.reserve(16 * 1024);
+    match conn.stream.read_buf(&mut conn.input).await {
+        Ok(0) => Err("connection closed before the response".into()),
+        Ok(_) => Ok(()),
+        Err(e) => Err(format!("receive: {}", e.kind())),
+    }
+}
+
+async fn worker(shared: Arc<Shared>, first: Option<Conn>, connection: u32, t0: Instant) -> Tally {
     let mut tally = Tally::default();
     let mut sender = first;
     loop {
@@ -316,7 +356,11 @@ async fn worker(shared: Arc<Shared>, first: Option<Sender>, connection: u32, t0:
             },
         };
         match tokio::time::timeout(shared.timeout, one(&shared, &mut s, call)).await {
-            Ok(Ok((status, cards))) => {
+            Ok(Ok(Answer {
+                status,
+                cards,
+                keep_alive,
+            })) => {
                 let latency = start.elapsed().as_micros().min(u32::MAX as u128) as u32;
                 tally.latencies_us.push(latency);
                 let at = start.duration_since(t0).as_micros().min(u32::MAX as u128) as u32;
@@ -329,7 +373,9 @@ async fn worker(shared: Arc<Shared>, first: Option<Sender>, connection: u32, t0:
                         *tally.errors.entry("200 without cards".into()).or_default() += 1;
                     }
                 }
-                sender = Some(s);
+                if keep_alive {
+                    sender = Some(s);
+                }
             }
             Ok(Err(e)) => *tally.errors.entry(e).or_default() += 1,
             Err(_) => *tally.errors.entry("timeout".into()).or_default() += 1,
