@@ -2,6 +2,8 @@
 //! (and `map_record_bytes`, the evaluation and the cards) on any bytes.
 //!
 //! - the bytes and `&str` entries agree, and give the same answer twice;
+//! - a prefetch object that `nettx_fhir::Prefetch` reads in one pass maps
+//!   exactly as `map_record` maps its text;
 //! - a mapping's JSON is JSON; its case reads back equal through the core's
 //!   parser; every field in the provenance is set in the case and lists at
 //!   least one resource; the evaluation JSON is the mapping object with
@@ -27,6 +29,18 @@ pub fn check_fhir_record(data: &[u8]) {
         Err(_) => {
             let e = by_bytes.as_ref().err().map(|e| e.kind());
             assert_eq!(e, Some(nettx::ErrorKind::Parse), "non-UTF-8 accepted");
+        }
+    }
+    // The same text read as a hook request's prefetch, in one pass where it
+    // stands (`nettx_fhir::Prefetch`, what `nettx serve` does): when that
+    // reader takes it, it maps exactly as `map_record` maps it.
+    if let Ok(text) = std::str::from_utf8(data) {
+        if let Ok(read) = serde_json::from_str::<nettx_fhir::Prefetch<'_>>(text) {
+            assert_eq!(
+                read.map(),
+                by_bytes,
+                "read as a prefetch, it maps otherwise"
+            );
         }
     }
     match by_bytes {
