@@ -139,8 +139,7 @@ impl<'a> Hook<'a> {
     /// request of at most [`READ_IN_ONE_PASS_BYTES`] whose prefetch holds
     /// exactly the templates' keys, in their order (so the record would be
     /// those values in that order, nothing fetched), with no `next` link
-    /// (the text holds neither `next` nor a `\u` escape: the test
-    /// [`next_link`] makes of each part), read without a give-up of the
+    /// ([`may_hold_next_link`] false for the whole body), read without a give-up of the
     /// one-pass reader. Anything else (an error too) is `None`, and the
     /// request is then read as before, which finds its errors.
     fn read_in_one_pass(body: &'a [u8]) -> Option<Request<nettx_fhir::Prefetch<'a>>> {
@@ -148,7 +147,7 @@ impl<'a> Hook<'a> {
             return None;
         }
         let text = std::str::from_utf8(body).ok()?;
-        if text.contains("next") || text.contains("\\u") {
+        if may_hold_next_link(text) {
             return None;
         }
         let mut de = serde_json::Deserializer::from_str(text);
@@ -389,12 +388,19 @@ struct Paged {
     link: Option<Vec<Link>>,
 }
 
+/// Whether `text` may hold a `next` link: a relation equal to `next` is
+/// spelt `next` in the text, or with a `\u` escape. (The one-pass read of a
+/// request asks this of the whole body, [`next_link`] of each part: a body
+/// for which it is false has no part with a `next` link.)
+fn may_hold_next_link(text: &str) -> bool {
+    text.contains("next") || text.contains("\\u")
+}
+
 /// The `next` link of a Bundle, if the text is one and has it.
 fn next_link(text: &str) -> Option<String> {
-    // A relation equal to `next` is spelt `next` in the text, or with a
-    // `\u` escape: without either there is none, and the part (tens of KB
-    // of resources) need not be parsed a second time to find that out.
-    if !text.contains("next") && !text.contains("\\u") {
+    // Without either spelling there is none, and the part (tens of KB of
+    // resources) need not be parsed a second time to find that out.
+    if !may_hold_next_link(text) {
         return None;
     }
     let paged: Paged = serde_json::from_str(text).ok()?;
