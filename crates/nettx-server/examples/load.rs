@@ -224,7 +224,6 @@ fn mint(args: &Args, audience: &str, seed: u64) -> Result<Vec<Call>, String> {
 
 #[derive(Default)]
 struct Tally {
-    latencies_us: Vec<u32>,
     status: BTreeMap<u16, u64>,
     errors: BTreeMap<String, u64>,
     ok: Vec<usize>,
@@ -362,7 +361,6 @@ async fn worker(shared: Arc<Shared>, first: Option<Conn>, connection: u32, t0: I
                 keep_alive,
             })) => {
                 let latency = start.elapsed().as_micros().min(u32::MAX as u128) as u32;
-                tally.latencies_us.push(latency);
                 let at = start.duration_since(t0).as_micros().min(u32::MAX as u128) as u32;
                 tally.samples.push((connection, at, latency));
                 *tally.status.entry(status).or_default() += 1;
@@ -409,6 +407,16 @@ fn system_seconds() -> Option<(f64, f64)> {
     // user nice system idle iowait irq softirq steal
     let busy = v.first()? + v.get(1)? + v.get(2)? + v.get(5)? + v.get(6)?;
     Some((busy as f64 / 100.0, *v.get(7)? as f64 / 100.0))
+}
+
+/// Writes `lines` to the file at `path`, one a line.
+fn write_lines(path: &str, lines: impl IntoIterator<Item = String>) -> Result<(), String> {
+    let fail = |e: std::io::Error| format!("{path}: {e}");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).map_err(fail)?);
+    for line in lines {
+        writeln!(out, "{line}").map_err(fail)?;
+    }
+    out.flush().map_err(fail)
 }
 
 fn percentile(sorted: &[u32], p: f64) -> f64 {
@@ -518,7 +526,6 @@ fn run(args: Args) -> Result<(), String> {
 
     let mut all = Tally::default();
     for t in tallies {
-        all.latencies_us.extend(t.latencies_us);
         for (k, v) in t.status {
             *all.status.entry(k).or_default() += v;
         }
@@ -528,14 +535,15 @@ fn run(args: Args) -> Result<(), String> {
         all.ok.extend(t.ok);
         all.samples.extend(t.samples);
     }
-    all.latencies_us.sort_unstable();
-    let answered = all.latencies_us.len();
+    let mut latencies_us: Vec<u32> = all.samples.iter().map(|s| s.2).collect();
+    latencies_us.sort_unstable();
+    let answered = latencies_us.len();
     let errors: u64 = all.errors.values().sum();
     let rps = answered as f64 / seconds;
     let (p50, p99, max) = (
-        percentile(&all.latencies_us, 50.0),
-        percentile(&all.latencies_us, 99.0),
-        all.latencies_us.last().copied().unwrap_or(0) as f64 / 1000.0,
+        percentile(&latencies_us, 50.0),
+        percentile(&latencies_us, 99.0),
+        latencies_us.last().copied().unwrap_or(0) as f64 / 1000.0,
     );
     println!(
         "{alg}: {} calls, {} connections, {:.2} s: {rps:.0} calls/s; latency p50 {p50:.2} ms, p99 {p99:.2} ms, max {max:.2} ms",
@@ -568,25 +576,15 @@ fn run(args: Args) -> Result<(), String> {
     }
     if let Some(path) = &args.latency_file {
         all.samples.sort_unstable_by_key(|s| s.1);
-        let mut out = std::io::BufWriter::new(
-            std::fs::File::create(path).map_err(|e| format!("{path}: {e}"))?,
-        );
-        writeln!(out, "connection start_us latency_us").map_err(|e| format!("{path}: {e}"))?;
-        for (c, at, latency) in &all.samples {
-            writeln!(out, "{c} {at} {latency}").map_err(|e| format!("{path}: {e}"))?;
-        }
-        out.flush().map_err(|e| format!("{path}: {e}"))?;
+        let rows = all.samples.iter().map(|(c, at, l)| format!("{c} {at} {l}"));
+        write_lines(
+            path,
+            std::iter::once("connection start_us latency_us".to_owned()).chain(rows),
+        )?;
     }
     if let Some(path) = &args.ok_file {
-        let mut out = std::io::BufWriter::new(
-            std::fs::File::create(path).map_err(|e| format!("{path}: {e}"))?,
-        );
-        for &i in &all.ok {
-            if let Some(call) = shared.calls.get(i) {
-                writeln!(out, "{}", call.hook_instance).map_err(|e| format!("{path}: {e}"))?;
-            }
-        }
-        out.flush().map_err(|e| format!("{path}: {e}"))?;
+        let ids = all.ok.iter().filter_map(|&i| shared.calls.get(i));
+        write_lines(path, ids.map(|call| call.hook_instance.clone()))?;
     }
     let summary = serde_json::json!({
         "alg": alg,
